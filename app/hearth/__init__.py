@@ -1,0 +1,1 @@
+"""Hearth: private text work with a small local language model."""

@@ -1,0 +1,1 @@
+"""Hearth's Qt-free core: everything the app does, usable headless."""

@@ -1,0 +1,1 @@
+"""Local inference, out of process: `EngineClient` here, llama.cpp only in the engine host."""

@@ -1,0 +1,382 @@
+"""`EngineClient`: the app's handle on the engine host process.
+
+Not thread-safe by design: one worker thread owns it (one serial executor per non-thread-safe
+resource). The one exception is cancellation, which any thread may request through the
+`CancelToken` it passed in.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from hearth.core.cancel import CancelToken
+from hearth.core.engine import protocol as p
+from hearth.core.engine.crash_reason import describe_exit
+from hearth.core.engine.types import (
+    GenerateRequest,
+    GenerationEvent,
+    GenerationResult,
+    GenerationStats,
+    HostInfo,
+    LoadInfo,
+    LoadOptions,
+    PrefillProgress,
+    TokenText,
+)
+from hearth.core.errors import (
+    Cancelled,
+    ChatTemplateError,
+    EngineCrashed,
+    EngineError,
+    HearthError,
+    ModelFileError,
+)
+
+LOG_TAIL_LINES = 200
+LOG_ROTATE_BYTES = 5 * 1024 * 1024
+
+
+class _HostProcess:
+    """One running engine host: its pipes, and a thread draining its log output."""
+
+    def __init__(self, command: Sequence[str], env: Mapping[str, str], log_path: Path) -> None:
+        self.log_path = log_path
+        self.tail: collections.deque[str] = collections.deque(maxlen=LOG_TAIL_LINES)
+        self._write_lock = threading.Lock()
+        extra: dict[str, Any] = {}
+        if sys.platform == "win32":
+            extra["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+        else:
+            # Ctrl+C in a terminal is Hearth's to handle (by cancelling), not the host's.
+            extra["start_new_session"] = True
+        self.proc = subprocess.Popen(
+            list(command),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env),
+            **extra,
+        )
+        assert self.proc.stdin and self.proc.stdout and self.proc.stderr
+        self._stdin: IO[bytes] = self.proc.stdin
+        self._stdout: IO[bytes] = self.proc.stdout
+        self._drain = threading.Thread(
+            target=self._drain_log, args=(self.proc.stderr,), name="engine-log", daemon=True
+        )
+        self._drain.start()
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def send(self, message: dict[str, Any]) -> bool:
+        """Write one request; False when the host is gone (its death is read from stdout)."""
+        try:
+            with self._write_lock:
+                self._stdin.write(p.encode(message))
+                self._stdin.flush()
+            return True
+        except (BrokenPipeError, OSError, ValueError):
+            return False
+
+    def read(self) -> dict[str, Any] | None:
+        """The next event, or None once the host has died."""
+        line = self._stdout.readline()
+        if not line:
+            return None
+        return p.decode(line)
+
+    def exit_reason(self) -> str:
+        try:
+            returncode: int | None = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            returncode = None
+        self._drain.join(timeout=5)
+        return describe_exit(returncode, list(self.tail))
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Ask politely, then insist."""
+        if self.alive():
+            self.send({"op": p.OP_SHUTDOWN})
+            with contextlib.suppress(OSError):
+                self._stdin.close()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        for stream in (self._stdout, self.proc.stderr):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+        self._drain.join(timeout=5)
+
+    def _drain_log(self, stream: IO[bytes]) -> None:
+        with contextlib.suppress(OSError), _open_log(self.log_path) as log:
+            log.write(f"--- engine host {self.pid} started {time.ctime()} ---\n")
+            for raw in stream:
+                line = raw.decode("utf-8", "replace")
+                self.tail.append(line)
+                log.write(line)
+                log.flush()
+
+
+def _open_log(path: Path) -> IO[str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        if path.stat().st_size > LOG_ROTATE_BYTES:
+            os.replace(path, path.with_suffix(".1.log"))
+    return open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by the drain thread
+
+
+class EngineClient:
+    """Starts, feeds and, when needed, restarts the engine host."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        log_dir: Path,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self._command = list(command)
+        self._env = dict(os.environ if env is None else env)
+        # A segfault in the host then leaves a Python stack in the engine log.
+        self._env.setdefault("PYTHONFAULTHANDLER", "1")
+        self._log_path = log_dir / "engine-host.log"
+        self._host: _HostProcess | None = None
+        self._host_info: HostInfo | None = None
+        self._loaded: LoadInfo | None = None
+        self._options: LoadOptions | None = None  # what to reload after a crash
+        self._next_id = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def log_path(self) -> Path:
+        return self._log_path
+
+    @property
+    def pid(self) -> int | None:
+        return self._host.pid if self._host is not None and self._host.alive() else None
+
+    @property
+    def loaded(self) -> LoadInfo | None:
+        return self._loaded
+
+    def host_info(self) -> HostInfo:
+        self._ensure_host()
+        assert self._host_info is not None
+        return self._host_info
+
+    def close(self) -> None:
+        """End the host process (and so unload the model)."""
+        if self._host is not None:
+            self._host.stop()
+        self._host = None
+        self._host_info = None
+        self._loaded = None
+
+    def unload(self) -> None:
+        self.close()
+        self._options = None
+
+    def __enter__(self) -> EngineClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _ensure_host(self) -> _HostProcess:
+        if self._host is not None and self._host.alive():
+            return self._host
+        if self._host is not None:
+            self._host.stop()
+        self._loaded = None
+        host = _HostProcess(self._command, self._env, self._log_path)
+        self._host = host
+        hello = host.read()
+        if hello is None or hello.get("ev") != p.EV_HELLO:
+            self._host = None
+            reason = host.exit_reason()
+            raise EngineCrashed(
+                f"The engine could not start: {reason}. See {self._log_path}.", reason=reason
+            )
+        self._host_info = HostInfo.from_dict(hello)
+        return host
+
+    # -- requests --------------------------------------------------------------------------
+
+    def load(
+        self,
+        options: LoadOptions,
+        *,
+        on_progress: Callable[[float], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> LoadInfo:
+        """Load a model in the host; a no-op when exactly that model is loaded already.
+
+        The caller checks the file first (`hearth.core.engine.preflight`): llama.cpp must never
+        open a file whose header has not been validated.
+        """
+        if self._loaded is not None and self._options == options and self.pid is not None:
+            return self._loaded
+        if self._loaded is not None:
+            # Unload by ending the process: all of the old model's memory goes back at once.
+            self.close()
+        self._options = options
+        info: LoadInfo | None = None
+        for event in self._exchange({"op": p.OP_LOAD, "options": options.to_dict()}, cancel,
+                                    "loading the model"):
+            if event["ev"] == p.EV_LOAD_PROGRESS and on_progress is not None:
+                on_progress(float(event["fraction"]))
+            elif event["ev"] == p.EV_LOADED:
+                info = LoadInfo.from_dict(event["info"])
+        assert info is not None
+        self._loaded = info
+        return info
+
+    def generate(
+        self, request: GenerateRequest, *, cancel: CancelToken | None = None
+    ) -> Iterator[GenerationEvent]:
+        """Stream a generation: progress, text pieces, and last a `GenerationResult`.
+
+        After a crash of the host, the next call starts a fresh one and reloads the model.
+        """
+        if self._options is None:
+            raise EngineError("No model is loaded. Choose a model first.")
+        if self._loaded is None or self.pid is None:
+            self.load(self._options, cancel=cancel)
+        sent_at = time.perf_counter()
+        first_token_at: float | None = None
+        for event in self._exchange(
+            {"op": p.OP_GENERATE, "request": request.to_dict()}, cancel, "writing the answer"
+        ):
+            kind = event["ev"]
+            if kind == p.EV_TOKEN:
+                if first_token_at is None:
+                    first_token_at = time.perf_counter()
+                yield TokenText(str(event["text"]))
+            elif kind == p.EV_PREFILL:
+                yield PrefillProgress(int(event["done"]), int(event["total"]),
+                                      int(event["cached"]))
+            elif kind == p.EV_DONE:
+                done_at = time.perf_counter()
+                yield GenerationResult(
+                    text=str(event["text"]),
+                    finish_reason=str(event["finish_reason"]),
+                    stats=GenerationStats.from_dict(event["stats"]),
+                    wall_ttft_ms=((first_token_at or done_at) - sent_at) * 1000,
+                    wall_total_ms=(done_at - sent_at) * 1000,
+                )
+
+    def complete(
+        self,
+        request: GenerateRequest,
+        *,
+        on_text: Callable[[str], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> GenerationResult:
+        """Run a generation to its end, handing text pieces to `on_text` as they come."""
+        result: GenerationResult | None = None
+        for event in self.generate(request, cancel=cancel):
+            if isinstance(event, TokenText) and on_text is not None:
+                on_text(event.text)
+            elif isinstance(event, GenerationResult):
+                result = event
+        assert result is not None
+        return result
+
+    def _exchange(
+        self, message: dict[str, Any], cancel: CancelToken | None, doing: str
+    ) -> Iterator[dict[str, Any]]:
+        """Send one request and yield its events through the final one (done/loaded).
+
+        Raises `Cancelled`, `EngineCrashed` or the typed error the host reported. If the
+        consumer stops early, the request is cancelled and drained so the pipe stays in step.
+        """
+        host = self._ensure_host()
+        self._next_id += 1
+        req = self._next_id
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        unregister = (
+            cancel.on_cancel(lambda: host.send({"op": p.OP_CANCEL, "id": req}))
+            if cancel is not None
+            else None
+        )
+        finished = False
+        try:
+            host.send({**message, "id": req})
+            while True:
+                event = host.read()
+                if event is None:
+                    finished = True
+                    self._crashed(host, doing)
+                if event.get("id") != req:
+                    continue  # a stray reply to an abandoned request
+                kind = event.get("ev")
+                if kind == p.EV_ERROR:
+                    finished = True
+                    raise _error_for(event)
+                if kind == p.EV_DONE and event.get("cancelled"):
+                    finished = True
+                    raise Cancelled()
+                final = kind in (p.EV_DONE, p.EV_LOADED)
+                finished = final
+                yield event
+                if final:
+                    return
+        finally:
+            if unregister is not None:
+                unregister()
+            if not finished:
+                self._abandon(host, req)
+
+    def _abandon(self, host: _HostProcess, req: int) -> None:
+        """The caller walked away mid-request: cancel it and read up to its end."""
+        if not host.send({"op": p.OP_CANCEL, "id": req}):
+            return
+        while (event := host.read()) is not None:
+            if event.get("id") == req and event.get("ev") in (p.EV_DONE, p.EV_ERROR, p.EV_LOADED):
+                return
+
+    def _crashed(self, host: _HostProcess, doing: str) -> Any:
+        reason = host.exit_reason()
+        self._host = None
+        self._loaded = None
+        raise EngineCrashed(
+            f"The engine stopped while {doing}: {reason}. Nothing you typed was lost; try "
+            f"again and a fresh engine will start. Details are in {self._log_path}.",
+            reason=reason,
+        )
+
+
+def _error_for(event: dict[str, Any]) -> HearthError:
+    kind = event.get("kind")
+    message = str(event.get("message", "unknown error"))
+    if kind == p.ERR_MODEL_FILE:
+        return ModelFileError(message)
+    if kind == p.ERR_TEMPLATE:
+        return ChatTemplateError(message)
+    if kind == p.ERR_BAD_REQUEST:
+        return HearthError(message)
+    return EngineError(f"The engine could not do that: {message}")

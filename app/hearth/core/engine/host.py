@@ -1,0 +1,432 @@
+"""The engine host: the one process that runs llama.cpp.
+
+Started by `EngineClient` as `hearth engine-host` (a hidden subcommand, so the PyInstaller
+bundle can start it from its own executable). It reads requests from stdin and writes events
+to a private copy of stdout; the real fd 1 is pointed at stderr so that nothing llama.cpp
+prints can corrupt the protocol. stderr goes to the engine log.
+
+One `Llama` instance lives as long as its model is loaded, so llama.cpp keeps the KV cache of
+the previous prompt and a shared prefix is not recomputed. Cancel requests are read on a
+separate thread and land within one token during decode, and within one ggml graph step during
+prompt processing through llama.cpp's abort callback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+import llama_cpp
+
+from hearth.core.engine import protocol as p
+from hearth.core.engine.chat_template import ChatTemplate, choose_template
+from hearth.core.engine.text_stream import TextStream
+from hearth.core.engine.types import GenerateRequest, LoadOptions
+from hearth.core.errors import ChatTemplateError
+from hearth.core.hardware import default_threads
+from hearth.core.models.gguf_header import LLAMA_FILE_TYPES
+
+Emit = Callable[[dict[str, Any]], None]
+
+_GPU_BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "HIP", "SYCL", "OpenCL", "CANN", "MUSA")
+
+
+class RequestFailed(Exception):
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def compiled_backends(system_info: str) -> tuple[str, ...]:
+    """GPU backends named in llama.cpp's system info ("CUDA : ARCHS = 890 | ...")."""
+    found = [name for name in _GPU_BACKENDS if re.search(rf"\b{name}\b", system_info)]
+    return ("CPU", *found)
+
+
+class Channel:
+    """The host's side of the pipes."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+
+    def emit(self, message: dict[str, Any]) -> None:
+        data = p.encode(message)
+        with self._lock:
+            self._out.write(data)
+            self._out.flush()
+
+
+class LoadedModel:
+    """A `Llama` plus what Hearth needs around it; `close()` frees it."""
+
+    def __init__(self, options: LoadOptions, cancel: threading.Event, emit: Emit, req: int) -> None:
+        self.options = options
+        self._cancel = cancel
+        threads = options.threads or default_threads()
+        started = time.perf_counter()
+        self.llm = _load_llama(options, threads, cancel, emit, req)
+        self.load_ms = (time.perf_counter() - started) * 1000
+        # Keep the ctypes callback alive as long as the context: llama.cpp holds a raw pointer.
+        self._abort_cb = llama_cpp.ggml_abort_callback(lambda _data: cancel.is_set())
+        llama_cpp.llama_set_abort_callback(self.llm._ctx.ctx, self._abort_cb, None)
+        self._vocab = llama_cpp.llama_model_get_vocab(self.llm._model.model)
+        self.threads = threads
+        self.template = self._choose_template()
+
+    def close(self) -> None:
+        self.llm.close()
+
+    def info(self) -> dict[str, Any]:
+        meta = self.llm.metadata
+        n_layers = int(llama_cpp.llama_model_n_layer(self.llm._model.model))
+        system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
+        gpu_backends = compiled_backends(system_info)[1:]
+        wanted = self.options.gpu_layers
+        if not llama_cpp.llama_supports_gpu_offload() or not gpu_backends:
+            backend, layers = "CPU", 0
+            note = "this build of llama.cpp has no GPU backend; running on the CPU"
+        elif wanted == 0:
+            backend, layers = "CPU", 0
+            note = "GPU offload is off in the settings (GPU layers = 0)"
+        else:
+            layers = n_layers if wanted < 0 else min(wanted, n_layers)
+            backend = gpu_backends[0]
+            note = f"{layers} of {n_layers} layers on {backend}"
+        return {
+            "model_path": self.options.model_path,
+            "load_ms": round(self.load_ms, 2),
+            "context_size": int(self.llm.n_ctx()),
+            "threads": self.threads,
+            "gpu_layers": layers,
+            "backend": backend,
+            "gpu_note": note,
+            "chat_format": self.template.origin,
+            "n_layers": n_layers,
+            "architecture": str(meta.get("general.architecture", "unknown")),
+            "model_name": str(meta.get("general.name", os.path.basename(self.options.model_path))),
+            "quantization": _quantization(meta),
+        }
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        return self.llm.detokenize([token], special=True).decode("utf-8", "replace")
+
+    def _is_control_token(self, text: str) -> bool:
+        tokens = self.llm.tokenize(text.encode(), add_bos=False, special=True)
+        return len(tokens) == 1 and bool(llama_cpp.llama_vocab_is_control(self._vocab, tokens[0]))
+
+    def _choose_template(self) -> ChatTemplate:
+        meta = self.llm.metadata
+        return choose_template(
+            meta.get("tokenizer.chat_template"),
+            bos_token=self._token_text(self.llm.token_bos()),
+            eos_token=self._token_text(self.llm.token_eos()),
+            has_control_token=self._is_control_token,
+            model_name=os.path.basename(self.options.model_path),
+        )
+
+    def tokenize_prompt(self, prompt: str) -> list[int]:
+        # The template writes the BOS token itself when the model wants one; tokenizing with
+        # add_bos as well would double it.
+        bos_text = self._token_text(self.llm.token_bos())
+        add_bos = not (bos_text and prompt.startswith(bos_text))
+        add_bos = add_bos and self.llm.metadata.get("tokenizer.ggml.add_bos_token") != "false"
+        return self.llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def generate(self, request: GenerateRequest, emit: Emit, req: int) -> dict[str, Any]:
+        started = time.perf_counter()
+        prompt = self.template.render(request.messages)
+        tokens = self.tokenize_prompt(prompt)
+        n_ctx = int(self.llm.n_ctx())
+        if len(tokens) >= n_ctx:
+            raise RequestFailed(
+                p.ERR_BAD_REQUEST,
+                f"The text is too long for the model's context: {len(tokens)} tokens, but the "
+                f"context holds {n_ctx}. Shorten the text or raise the context size in settings.",
+            )
+        max_tokens = max(1, min(request.max_tokens, n_ctx - len(tokens)))
+        cached = self._prefill(tokens, emit, req)
+        prefill_done = time.perf_counter()
+
+        stream = TextStream(request.stop)
+        produced = 0
+        first_token_at: float | None = None
+        finish = "length"
+        for token in self._sample(tokens, request):
+            if first_token_at is None:
+                first_token_at = time.perf_counter()
+            if llama_cpp.llama_vocab_is_eog(self._vocab, token):
+                finish = "stop"
+                break
+            produced += 1
+            text = stream.feed(self.llm.detokenize([token]))
+            if text:
+                emit({"ev": p.EV_TOKEN, "id": req, "text": text})
+            if stream.stopped:
+                finish = "stop"
+                break
+            if produced >= max_tokens:
+                break
+            if self._cancel.is_set():
+                raise _Cancelled()
+        tail = stream.finish()
+        if tail:
+            emit({"ev": p.EV_TOKEN, "id": req, "text": tail})
+        ended = time.perf_counter()
+        first = first_token_at or ended
+        decode_s = ended - first
+        prefill_s = prefill_done - started
+        computed = len(tokens) - cached
+        return {
+            "ev": p.EV_DONE,
+            "id": req,
+            "text": stream.text,
+            "finish_reason": finish,
+            "stats": {
+                "prompt_tokens": len(tokens),
+                "cached_prompt_tokens": cached,
+                "output_tokens": produced,
+                "ttft_ms": round((first - started) * 1000, 3),
+                "prefill_ms": round(prefill_s * 1000, 3),
+                "decode_ms": round(decode_s * 1000, 3),
+                "total_ms": round((ended - started) * 1000, 3),
+                "prefill_tokens_per_s": round(computed / prefill_s, 3) if prefill_s > 0 else 0.0,
+                # The first token's time is prompt processing; decode speed counts the rest.
+                "decode_tokens_per_s": (
+                    round((produced - 1) / decode_s, 3) if produced > 1 and decode_s > 0 else 0.0
+                ),
+            },
+        }
+
+    def _prefill(self, tokens: list[int], emit: Emit, req: int) -> int:
+        """Bring the KV cache to hold `tokens`; returns how many were reused, not computed.
+
+        Done here batch by batch (rather than inside `Llama.generate`) to report progress and
+        check for cancel between batches; `generate` then finds the whole prompt cached.
+        """
+        llm = self.llm
+        reused = 0
+        for have, want in zip(llm.input_ids[: llm.n_tokens].tolist(), tokens, strict=False):
+            if have != want:
+                break
+            reused += 1
+        # The last prompt token is always evaluated: sampling needs its fresh logits.
+        reused = min(reused, len(tokens) - 1)
+        llm.n_tokens = reused
+        emit({"ev": p.EV_PREFILL, "id": req, "done": reused, "total": len(tokens), "cached": reused})
+        for start in range(reused, len(tokens), llm.n_batch):
+            if self._cancel.is_set():
+                raise _Cancelled()
+            try:
+                llm.eval(tokens[start : start + llm.n_batch])
+            except RuntimeError:
+                if self._cancel.is_set():  # llama_decode returned 2: our abort callback
+                    raise _Cancelled() from None
+                raise
+            done = llm.n_tokens
+            emit({"ev": p.EV_PREFILL, "id": req, "done": done, "total": len(tokens), "cached": reused})
+        return reused
+
+    def _sample(self, tokens: list[int], request: GenerateRequest) -> Iterator[int]:
+        if request.seed is not None:
+            self.llm.set_seed(request.seed)
+        generator = self.llm.generate(
+            tokens,
+            temp=request.temperature,
+            top_k=request.top_k,
+            top_p=request.top_p,
+            min_p=request.min_p,
+            repeat_penalty=request.repeat_penalty,
+        )
+        try:
+            yield from generator
+        except RuntimeError:
+            if self._cancel.is_set():
+                raise _Cancelled() from None
+            raise
+        finally:
+            generator.close()
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _quantization(meta: dict[str, str]) -> str | None:
+    try:
+        return LLAMA_FILE_TYPES.get(int(meta["general.file_type"]))
+    except (KeyError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def _load_progress(callback: Callable[[float], bool]) -> Iterator[None]:
+    """Give the model loader a progress callback; `Llama()` has no parameter for it."""
+    original = llama_cpp.llama_cpp.llama_model_default_params
+    c_callback = llama_cpp.llama_progress_callback(lambda progress, _data: callback(progress))
+
+    def with_progress() -> Any:
+        params = original()
+        params.progress_callback = c_callback
+        return params
+
+    llama_cpp.llama_cpp.llama_model_default_params = with_progress
+    try:
+        yield
+    finally:
+        llama_cpp.llama_cpp.llama_model_default_params = original
+
+
+def _load_llama(
+    options: LoadOptions, threads: int, cancel: threading.Event, emit: Emit, req: int
+) -> llama_cpp.Llama:
+    last = [-1.0]
+
+    def progress(fraction: float) -> bool:
+        if fraction - last[0] >= 0.05 or fraction >= 1.0:
+            last[0] = fraction
+            emit({"ev": p.EV_LOAD_PROGRESS, "id": req, "fraction": round(fraction, 3)})
+        return not cancel.is_set()
+
+    try:
+        with _load_progress(progress):
+            return llama_cpp.Llama(
+                model_path=options.model_path,
+                n_ctx=options.context_size,
+                n_batch=options.batch_size,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_gpu_layers=options.gpu_layers,
+                use_mmap=True,
+                seed=options.seed,
+                verbose=True,  # llama.cpp's own log goes to the engine log: crash evidence
+            )
+    except (ValueError, RuntimeError) as exc:
+        if cancel.is_set():
+            raise _Cancelled() from None
+        raise RequestFailed(
+            p.ERR_MODEL_FILE,
+            f"llama.cpp could not load {options.model_path}: {exc}. The file may be damaged "
+            "or made for a newer llama.cpp; download it again or choose another model.",
+        ) from exc
+
+
+class Host:
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.requests: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.cancel = threading.Event()
+        self.current: int | None = None
+        # Cancels may overtake the request they cancel: remember them until it starts.
+        self.cancelled_ids: set[int] = set()
+        self.model: LoadedModel | None = None
+
+    def read_requests(self, stdin: IO[bytes]) -> None:
+        """Reader thread: cancels act at once; everything else waits its turn."""
+        for line in stdin:
+            try:
+                message = p.decode(line)
+            except p.ProtocolError as exc:
+                self.channel.emit({"ev": p.EV_ERROR, "id": None, "kind": p.ERR_BAD_REQUEST,
+                                   "message": str(exc)})
+                continue
+            if message.get("op") == p.OP_CANCEL:
+                target = message.get("id")
+                if isinstance(target, int):
+                    self.cancelled_ids.add(target)
+                    if target == self.current:
+                        self.cancel.set()
+            else:
+                self.requests.put(message)
+        # The app closed our stdin or died: nothing is left to serve, and a model must not
+        # keep the machine busy for nobody.
+        os._exit(0)
+
+    def serve(self) -> int:
+        self.channel.emit(self.hello())
+        while True:
+            message = self.requests.get()
+            op = message.get("op")
+            req = message.get("id")
+            if op == p.OP_SHUTDOWN:
+                if self.model is not None:
+                    self.model.close()
+                return 0
+            self.cancel.clear()
+            self.current = req if isinstance(req, int) else None
+            if self.current in self.cancelled_ids:
+                self.cancel.set()
+            try:
+                self.channel.emit(self.handle(op, message, req))
+            except _Cancelled:
+                self.channel.emit({"ev": p.EV_DONE, "id": req, "cancelled": True})
+            except RequestFailed as exc:
+                self.channel.emit({"ev": p.EV_ERROR, "id": req, "kind": exc.kind,
+                                   "message": exc.message})
+            except ChatTemplateError as exc:
+                self.channel.emit({"ev": p.EV_ERROR, "id": req, "kind": p.ERR_TEMPLATE,
+                                   "message": exc.message})
+            except Exception as exc:  # noqa: BLE001 - reported to the client, host stays up
+                self.channel.emit({"ev": p.EV_ERROR, "id": req, "kind": p.ERR_INTERNAL,
+                                   "message": f"{type(exc).__name__}: {exc}"})
+            finally:
+                self.current = None
+                self.cancelled_ids.discard(req)  # type: ignore[arg-type]
+
+    def hello(self) -> dict[str, Any]:
+        system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
+        return {
+            "ev": p.EV_HELLO,
+            "pid": os.getpid(),
+            "protocol": p.PROTOCOL_VERSION,
+            "llama_cpp_version": getattr(llama_cpp, "__version__", "unknown"),
+            "system_info": system_info.strip(),
+            "supports_gpu_offload": bool(llama_cpp.llama_supports_gpu_offload()),
+            "backends": list(compiled_backends(system_info)),
+        }
+
+    def handle(self, op: object, message: dict[str, Any], req: object) -> dict[str, Any]:
+        if not isinstance(req, int):
+            raise RequestFailed(p.ERR_BAD_REQUEST, "request without an integer id")
+        if op == p.OP_HELLO:
+            return {**self.hello(), "id": req}
+        if op == p.OP_LOAD:
+            if self.model is not None:
+                self.model.close()
+                self.model = None
+            options = LoadOptions.from_dict(message["options"])
+            self.model = LoadedModel(options, self.cancel, self.channel.emit, req)
+            return {"ev": p.EV_LOADED, "id": req, "info": self.model.info()}
+        if op == p.OP_GENERATE:
+            if self.model is None:
+                raise RequestFailed(p.ERR_NO_MODEL, "no model is loaded")
+            request = GenerateRequest.from_dict(message["request"])
+            return self.model.generate(request, self.channel.emit, req)
+        raise RequestFailed(p.ERR_BAD_REQUEST, f"unknown operation {op!r}")
+
+
+def main() -> int:
+    # Keep the protocol on a private descriptor; fd 1 now leads to the log like stderr.
+    protocol_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    host = Host(Channel(protocol_out))
+    reader = threading.Thread(
+        target=host.read_requests, args=(sys.stdin.buffer,), name="requests", daemon=True
+    )
+    reader.start()
+    return host.serve()
+
+
+__all__ = ["main"]
+

@@ -1,0 +1,146 @@
+"""What goes into the engine and what comes out, as plain typed values."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from hearth.core.engine.chat_template import Message
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    model_path: str
+    context_size: int = 4096
+    threads: int | None = None  # None: physical cores
+    gpu_layers: int = -1  # -1: all layers when a GPU backend exists
+    batch_size: int = 512
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoadOptions:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class LoadInfo:
+    model_path: str
+    load_ms: float
+    context_size: int
+    threads: int
+    gpu_layers: int  # layers actually offloaded
+    backend: str  # "CPU", "CUDA", "Metal", "Vulkan", ...
+    gpu_note: str  # why the GPU was or was not used
+    chat_format: str  # "model" (its own template) or a fallback's name
+    n_layers: int
+    architecture: str
+    model_name: str
+    quantization: str | None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoadInfo:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class HostInfo:
+    pid: int
+    protocol: int
+    llama_cpp_version: str
+    system_info: str
+    supports_gpu_offload: bool
+    backends: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HostInfo:
+        return cls(
+            pid=int(data["pid"]),
+            protocol=int(data["protocol"]),
+            llama_cpp_version=str(data["llama_cpp_version"]),
+            system_info=str(data["system_info"]),
+            supports_gpu_offload=bool(data["supports_gpu_offload"]),
+            backends=tuple(data["backends"]),
+        )
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    messages: tuple[Message, ...]
+    max_tokens: int = 512
+    temperature: float = 0.2
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["messages"] = [m.as_dict() for m in self.messages]
+        data["stop"] = list(self.stop)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GenerateRequest:
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["messages"] = tuple(
+            Message(str(m["role"]), str(m["content"])) for m in data["messages"]
+        )
+        values["stop"] = tuple(str(s) for s in data.get("stop", ()))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class PrefillProgress:
+    """Prompt processing advanced: `done` of `total` prompt tokens are in the KV cache."""
+
+    done: int
+    total: int
+    cached: int  # reused from the previous prompt, not recomputed
+
+
+@dataclass(frozen=True)
+class TokenText:
+    text: str
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    prompt_tokens: int = 0
+    cached_prompt_tokens: int = 0  # prefix reused from the previous request's KV cache
+    output_tokens: int = 0
+    ttft_ms: float = 0.0  # request received -> first token produced, in the host
+    prefill_ms: float = 0.0
+    decode_ms: float = 0.0
+    total_ms: float = 0.0
+    prefill_tokens_per_s: float = 0.0
+    decode_tokens_per_s: float = 0.0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GenerationStats:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    text: str
+    finish_reason: str  # "stop" | "length"
+    stats: GenerationStats = field(default_factory=GenerationStats)
+    # Measured by the client around the pipe: what the user waits for.
+    wall_ttft_ms: float = 0.0
+    wall_total_ms: float = 0.0
+
+
+GenerationEvent = PrefillProgress | TokenText | GenerationResult

@@ -1,0 +1,53 @@
+"""Shared fixtures: a private HEARTH_HOME for every test, and generated GGUF models."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt must never look for a display, and must be told before it is imported anywhere.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+from tests.gguf_factory import ModelSpec, write_model  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test touches the real home: everything Hearth writes goes under tmp_path."""
+    home = tmp_path / "hearth-home"
+    monkeypatch.setenv("HEARTH_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def tiny_model(models_dir: Path) -> Path:
+    """Loads in milliseconds, decodes thousands of tokens a second."""
+    return write_model(models_dir / "tiny.gguf")
+
+
+@pytest.fixture(scope="session")
+def slow_model(models_dir: Path) -> Path:
+    """Wide enough that prompt processing takes a while: for cancel and crash tests."""
+    spec = ModelSpec(width=256, layers=4, heads=8, kv_heads=4, ffn=768, context_length=8192,
+                     name="Hearth Test Slow", seed=1)
+    return write_model(models_dir / "slow.gguf", spec)
+
+
+@pytest.fixture(scope="session")
+def no_template_model(models_dir: Path) -> Path:
+    return write_model(models_dir / "no-template.gguf", ModelSpec(chat_template=None))
+
+
+@pytest.fixture
+def engine_env(hearth_home: Path) -> Iterator[dict[str, str]]:
+    env = dict(os.environ)
+    env["HEARTH_HOME"] = str(hearth_home)
+    yield env
