@@ -50,16 +50,17 @@ class ModelSpec:
     chat_template: str | None = CHATML_TEMPLATE
     name: str = "Hearth Test Tiny"
     seed: int = 0
+    control_tokens: bool = True  # False: a vocabulary with no chat markers at all
     extra_kv: dict[str, int | str] = field(default_factory=dict)
 
 
-def vocabulary() -> tuple[list[str], list[int], list[str]]:
+def vocabulary(control_tokens: bool = True) -> tuple[list[str], list[int], list[str]]:
     tokens = _bytes_to_unicode()
     types = [gguf.TokenType.NORMAL] * len(tokens)
     for left, right in _MERGES:
         tokens.append(left + right)
         types.append(gguf.TokenType.NORMAL)
-    for control in CONTROL_TOKENS:
+    for control in CONTROL_TOKENS if control_tokens else []:
         tokens.append(control)
         types.append(gguf.TokenType.CONTROL)
     return tokens, [int(t) for t in types], [f"{a} {b}" for a, b in _MERGES]
@@ -68,7 +69,7 @@ def vocabulary() -> tuple[list[str], list[int], list[str]]:
 def write_model(path: Path, spec: ModelSpec | None = None) -> Path:
     spec = spec or ModelSpec()
     rng = np.random.default_rng(spec.seed)
-    tokens, types, merges = vocabulary()
+    tokens, types, merges = vocabulary(spec.control_tokens)
     n_vocab = len(tokens)
     head_dim = spec.width // spec.heads
 
@@ -89,8 +90,12 @@ def write_model(path: Path, spec: ModelSpec | None = None) -> Path:
     writer.add_token_list(tokens)
     writer.add_token_types(types)
     writer.add_token_merges(merges)
-    writer.add_bos_token_id(tokens.index("<|endoftext|>"))
-    writer.add_eos_token_id(tokens.index("<|im_end|>"))
+    if spec.control_tokens:
+        writer.add_bos_token_id(tokens.index("<|endoftext|>"))
+        writer.add_eos_token_id(tokens.index("<|im_end|>"))
+    else:
+        writer.add_bos_token_id(0)
+        writer.add_eos_token_id(1)
     writer.add_add_bos_token(False)
     if spec.chat_template is not None:
         writer.add_chat_template(spec.chat_template)

@@ -266,7 +266,9 @@ def test_accepts_per_layer_head_counts(tmp_path: Path) -> None:
 
 
 def test_keeps_small_nested_arrays(tmp_path: Path) -> None:
-    path = write_model(tmp_path / "nested.gguf", extra=lambda w: w.add_array("test.nested", [[1, 2], [3]]))
+    path = write_model(
+        tmp_path / "nested.gguf", extra=lambda w: w.add_array("test.nested", [[1, 2], [3]])
+    )
 
     assert read_gguf_header(path).metadata["test.nested"] == ((1, 2), (3,))
 
@@ -289,7 +291,12 @@ def test_accepts_a_str_path(model: Path) -> None:
 
 
 def test_type_sizes_match_gguf() -> None:
+    # gguf-py still lists Q8_1 with the float scales of 2023 (40 bytes); ggml has used two
+    # halves (36 bytes) since. Q8_1 is an activation-only type that no model file contains.
+    stale = {gguf.GGMLQuantizationType.Q8_1}
     for code, sizes in GGML_TYPE_SIZES.items():
+        if code in stale:
+            continue
         assert gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType(code)] == sizes, code
 
 
@@ -372,19 +379,33 @@ def test_accepts_version_2(model: Path, model_bytes: bytes) -> None:
 
 @pytest.mark.parametrize("size", [2, 4, 10, 23])
 def test_refuses_a_file_cut_in_the_fixed_header(model: Path, model_bytes: bytes, size: int) -> None:
-    refuse(damaged(model, model_bytes[:size]), "is truncated: .* the fixed header. Download it again")
+    refuse(
+        damaged(model, model_bytes[:size]), "is truncated: .* the fixed header. Download it again"
+    )
+
+
+def test_refuses_a_file_cut_so_early_its_counts_cannot_fit(model: Path, model_bytes: bytes) -> None:
+    cut = layout(model_bytes).kvs["general.name"].start + 8 + 3
+
+    refuse(damaged(model, model_bytes[:cut]), "claims 14 metadata entries, .* truncated or damaged")
 
 
 def test_refuses_a_file_cut_inside_a_key(model: Path, model_bytes: bytes) -> None:
-    cut = layout(model_bytes).kvs["general.name"].start + 8 + 3
+    cut = layout(model_bytes).kvs["test.bbbb"].start + 8 + 3
 
     refuse(damaged(model, model_bytes[:cut]), r"is truncated: .* metadata entry \d+ of \d+\.")
 
 
-def test_refuses_a_file_cut_inside_a_value(model: Path, model_bytes: bytes) -> None:
-    cut = layout(model_bytes).kvs["tokenizer.ggml.tokens"].value_at + 100
+def test_refuses_a_file_cut_inside_a_string_value(model: Path, model_bytes: bytes) -> None:
+    cut = layout(model_bytes).kvs["tokenizer.chat_template"].value_at + 8 + 10
 
-    refuse(damaged(model, model_bytes[:cut]), "is truncated: .*'tokenizer.ggml.tokens'")
+    refuse(damaged(model, model_bytes[:cut]), "is truncated: .*'tokenizer.chat_template'")
+
+
+def test_refuses_a_file_cut_inside_a_big_array(model: Path, model_bytes: bytes) -> None:
+    cut = layout(model_bytes).kvs["tokenizer.ggml.scores"].value_at + 100
+
+    refuse(damaged(model, model_bytes[:cut]), "truncated.*'tokenizer.ggml.scores'")
 
 
 def test_refuses_a_file_cut_inside_a_tensor_info(model: Path, model_bytes: bytes) -> None:
@@ -433,7 +454,9 @@ def test_refuses_an_absurd_string_value_length(model: Path, model_bytes: bytes) 
     refuse(patched(model, model_bytes, "<Q", value_at, 2**40), "claims a text of .*chat_template")
 
 
-def test_refuses_an_absurd_string_length_inside_a_big_array(model: Path, model_bytes: bytes) -> None:
+def test_refuses_an_absurd_string_length_inside_a_big_array(
+    model: Path, model_bytes: bytes
+) -> None:
     # The 51st token's length: past the first refill of the reader's fast path's locals.
     value_at = layout(model_bytes).kvs["tokenizer.ggml.tokens"].value_at
     length_at = value_at + 12 + sum(8 + len(f"tok{i}") for i in range(50))
@@ -599,7 +622,10 @@ def test_refuses_an_embedding_not_divisible_by_heads(tmp_path: Path) -> None:
 
 def test_accepts_an_odd_embedding_with_an_explicit_key_length(tmp_path: Path) -> None:
     path = write_model(
-        tmp_path / "embd.gguf", embedding=18, heads=4, kv_heads=4,
+        tmp_path / "embd.gguf",
+        embedding=18,
+        heads=4,
+        kv_heads=4,
         extra=lambda w: w.add_key_length(8),
     )
 
@@ -649,7 +675,9 @@ def test_refuses_a_path_with_a_nul_byte(tmp_path: Path) -> None:
         read_gguf_header(f"{tmp_path}/a\0b.gguf")
 
 
-def test_refuses_a_file_deleted_between_checks(model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refuses_a_file_deleted_between_checks(
+    model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_stat = os.stat
 
     def stat_then_delete(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
@@ -663,7 +691,9 @@ def test_refuses_a_file_deleted_between_checks(model: Path, monkeypatch: pytest.
     refuse(model, "disappeared while Hearth was reading it")
 
 
-def test_refuses_a_file_that_changes_while_read(model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refuses_a_file_that_changes_while_read(
+    model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_fstat = os.fstat
     calls = 0
 
@@ -688,7 +718,8 @@ def test_damaged_files_never_raise_anything_else(tmp_path: Path, model_bytes: by
     rng = random.Random(20240611)
     header_end = layout(model_bytes).header_end
     path = tmp_path / "fuzz.gguf"
-    outcomes = {"ok": 0, "refused": 0}
+    accepted = 0
+    messages: list[str] = []
     for _ in range(300):
         data = bytearray(model_bytes)
         for _ in range(rng.randint(1, 4)):
@@ -699,10 +730,10 @@ def test_damaged_files_never_raise_anything_else(tmp_path: Path, model_bytes: by
         path.write_bytes(bytes(data))
         try:
             read_gguf_header(path)
-        except ModelFileError as exc:
-            assert str(path) in str(exc)
-            outcomes["refused"] += 1
+        except ModelFileError as exc:  # anything else fails the test with its traceback
+            messages.append(str(exc))
         else:
-            outcomes["ok"] += 1
-    assert outcomes["refused"] > 0
-
+            accepted += 1
+    assert accepted + len(messages) == 300
+    assert len(messages) > 100
+    assert all(str(path) in message for message in messages)

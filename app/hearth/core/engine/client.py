@@ -98,13 +98,14 @@ class _HostProcess:
             return None
         return p.decode(line)
 
-    def exit_reason(self) -> str:
+    def reap(self) -> str:
+        """After the host died: collect its exit, release the pipes, and say why it died."""
         try:
             returncode: int | None = self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.kill()
             returncode = None
-        self._drain.join(timeout=5)
+        self._close_pipes()
         return describe_exit(returncode, list(self.tail))
 
     def kill(self) -> None:
@@ -123,11 +124,17 @@ class _HostProcess:
                 self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.kill()
-        for stream in (self._stdout, self.proc.stderr):
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        for stream in (self._stdin, self._stdout):
             with contextlib.suppress(OSError):
-                if stream is not None:
-                    stream.close()
+                stream.close()
+        # The drain thread ends at EOF of stderr, which comes with the process's end.
         self._drain.join(timeout=5)
+        with contextlib.suppress(OSError):
+            if self.proc.stderr is not None:
+                self.proc.stderr.close()
 
     def _drain_log(self, stream: IO[bytes]) -> None:
         with contextlib.suppress(OSError), _open_log(self.log_path) as log:
@@ -216,7 +223,7 @@ class EngineClient:
         hello = host.read()
         if hello is None or hello.get("ev") != p.EV_HELLO:
             self._host = None
-            reason = host.exit_reason()
+            reason = host.reap()
             raise EngineCrashed(
                 f"The engine could not start: {reason}. See {self._log_path}.", reason=reason
             )
@@ -360,7 +367,7 @@ class EngineClient:
                 return
 
     def _crashed(self, host: _HostProcess, doing: str) -> Any:
-        reason = host.exit_reason()
+        reason = host.reap()
         self._host = None
         self._loaded = None
         raise EngineCrashed(

@@ -294,7 +294,7 @@ def read_gguf_header(path: str | os.PathLike[str]) -> GGUFHeader:
         ) from exc
     except OSError as exc:
         raise _os_error(file_path, exc) from exc
-    except MemoryError as exc:  # a last line of defence; the bounds below should prevent it
+    except MemoryError as exc:  # a last line of defence; the parser's bounds should prevent it
         raise ModelFileError(
             f"{file_path} has a header too large to read into memory — the file is damaged. "
             f"{_DOWNLOAD_AGAIN}"
@@ -461,7 +461,9 @@ class _Parser:
         for index in range(kv_count):
             self._read_kv(index, kv_count)
         alignment = self._alignment()
-        tensor_infos = [self._read_tensor_info(index, tensor_count) for index in range(tensor_count)]
+        tensor_infos = [
+            self._read_tensor_info(index, tensor_count) for index in range(tensor_count)
+        ]
         header_end = self._reader.tell()
         data_offset = -(-header_end // alignment) * alignment
         tensors = self._check_tensors(tensor_infos, alignment, data_offset)
@@ -535,7 +537,7 @@ class _Parser:
     def _cannot_fit(self, what: str) -> ModelFileError:
         return ModelFileError(
             f"{self._path} claims {what}, which cannot fit in a file of {self._size:,} bytes "
-            f"— the file is damaged. {_DOWNLOAD_AGAIN}"
+            f"— the file is truncated or damaged. {_DOWNLOAD_AGAIN}"
         )
 
     # Strings.
@@ -761,7 +763,9 @@ def _check_attention_shape(header: GGUFHeader) -> None:
             head, kv_head = _at(heads, layer), _at(kv_heads, layer)
             # Zero marks a layer without attention (hybrid and recurrent models).
             if head and kv_head and head % kv_head:
-                raise _bad_attention(header, f"{head} attention heads but {kv_head} key/value heads")
+                raise _bad_attention(
+                    header, f"{head} attention heads but {kv_head} key/value heads"
+                )
     embedding = _int_value(metadata, f"{arch}.embedding_length")
     key_length = f"{arch}.attention.key_length"
     has_key_length = key_length in metadata or key_length in header.array_lengths
