@@ -11,7 +11,7 @@ import pytest
 # Qt must never look for a display, and must be told before it is imported anywhere.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from tests.gguf_factory import ModelSpec, write_model  # noqa: E402
+from tests.gguf_factory import ModelSpec, write_model
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +36,16 @@ def tiny_model(models_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def slow_model(models_dir: Path) -> Path:
     """Wide enough that prompt processing takes a while: for cancel and crash tests."""
-    spec = ModelSpec(width=256, layers=4, heads=8, kv_heads=4, ffn=768, context_length=8192,
-                     name="Hearth Test Slow", seed=1)
+    spec = ModelSpec(
+        width=256,
+        layers=4,
+        heads=8,
+        kv_heads=4,
+        ffn=768,
+        context_length=8192,
+        name="Hearth Test Slow",
+        seed=1,
+    )
     return write_model(models_dir / "slow.gguf", spec)
 
 
@@ -50,4 +58,4 @@ def no_template_model(models_dir: Path) -> Path:
 def engine_env(hearth_home: Path) -> Iterator[dict[str, str]]:
     env = dict(os.environ)
     env["HEARTH_HOME"] = str(hearth_home)
-    yield env
+    return env

@@ -65,5 +65,5 @@ class PrivacyRefused(HearthError):
     exit_code = 6
 
 
-class Cancelled(Exception):  # noqa: N818 - it is a signal, not an error
+class Cancelled(Exception):
     """The user cancelled the work. Not a `HearthError`: the UI ignores it."""

@@ -48,7 +48,7 @@ def _linux_meminfo(path: Path) -> Memory | None:
 
 def _windows_memory() -> Memory:
     class MemoryStatus(ctypes.Structure):
-        _fields_ = [  # noqa: RUF012 - ctypes wants a plain list
+        _fields_ = [
             ("dwLength", ctypes.c_ulong),
             ("dwMemoryLoad", ctypes.c_ulong),
             ("ullTotalPhys", ctypes.c_ulonglong),
@@ -67,7 +67,7 @@ def _windows_memory() -> Memory:
 
 
 def physical_cores() -> int:
-    """Physical CPU cores: llama.cpp decodes fastest with one thread per core, not per SMT thread."""
+    """Physical CPU cores: llama.cpp decodes fastest with a thread per core, not per SMT thread."""
     logical = os.cpu_count() or 1
     found: int | None = None
     if sys.platform.startswith("linux"):

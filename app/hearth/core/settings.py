@@ -107,7 +107,7 @@ class SettingsStore:
             raw = json.loads(data)
             if not isinstance(raw, dict):
                 raise ValueError("not a JSON object")
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
             return LoadedSettings(Settings(), (self._set_aside(f"it is not valid JSON ({exc})"),))
 
         problems: list[str] = []

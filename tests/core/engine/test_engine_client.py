@@ -42,8 +42,9 @@ def engine(hearth_home: Path) -> Iterator[EngineClient]:
 
 def test_load_reports_what_is_in_effect(engine: EngineClient, tiny_model: Path) -> None:
     progress: list[float] = []
-    info = engine.load(LoadOptions(str(tiny_model), context_size=512, threads=1),
-                       on_progress=progress.append)
+    info = engine.load(
+        LoadOptions(str(tiny_model), context_size=512, threads=1), on_progress=progress.append
+    )
     assert info.model_path == str(tiny_model)
     assert info.context_size == 512
     assert info.threads == 1
@@ -55,7 +56,8 @@ def test_load_reports_what_is_in_effect(engine: EngineClient, tiny_model: Path) 
     assert info.quantization == "F16"
     assert info.chat_format == "model"
     assert info.load_ms > 0
-    assert progress and progress[-1] == 1.0
+    assert progress
+    assert progress[-1] == 1.0
     assert engine.pid is not None
 
 
@@ -71,7 +73,8 @@ def test_streams_tokens_then_a_result_with_timings(engine: EngineClient, tiny_mo
     stats = result.stats
     assert stats.prompt_tokens > 10
     assert 1 <= stats.output_tokens <= 24
-    assert stats.ttft_ms > 0 and stats.total_ms >= stats.ttft_ms
+    assert stats.ttft_ms > 0
+    assert stats.total_ms >= stats.ttft_ms
     assert result.wall_total_ms >= stats.total_ms
     assert result.finish_reason in ("stop", "length")
 
@@ -177,9 +180,7 @@ def test_model_without_template_or_known_format_is_refused_clearly(
     assert engine.load(LoadOptions(str(tiny_model), context_size=256)).architecture == "llama"
 
 
-def test_unsafe_chat_template_is_blocked_not_run(
-    engine: EngineClient, models_dir: Path
-) -> None:
+def test_unsafe_chat_template_is_blocked_not_run(engine: EngineClient, models_dir: Path) -> None:
     evil = write_model(
         models_dir / "evil.gguf",
         ModelSpec(chat_template="{{ ''.__class__.__mro__[1].__subclasses__() }}"),
@@ -209,8 +210,9 @@ def test_prompt_longer_than_context_is_refused_with_advice(
 
 
 def test_a_host_that_cannot_start_is_reported(hearth_home: Path) -> None:
-    client = EngineClient([sys.executable, "-c", "import sys; sys.exit(3)"],
-                          log_dir=hearth_home / "logs")
+    client = EngineClient(
+        [sys.executable, "-c", "import sys; sys.exit(3)"], log_dir=hearth_home / "logs"
+    )
     with pytest.raises(EngineCrashed, match="could not start") as crash:
         client.host_info()
     assert "status 3" in crash.value.reason

@@ -11,15 +11,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn, TypeGuard
 
 import jinja2
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from hearth.core.errors import ChatTemplateError
 
 # A rendered prompt larger than this is a template gone wrong, not a conversation.
 MAX_RENDERED_CHARS = 4_000_000
+# Integers past this size are not counters or lengths but an attempt to exhaust the CPU.
+_MAX_INT_BITS = 4096
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,53 @@ def _strftime_now(fmt: str) -> str:
     return datetime.datetime.now().strftime(fmt)
 
 
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus a stop for the operators that build a huge value in one step.
+
+    The cap in `ChatTemplate._render` sees output only after it is built; `'x' * 10**10` or
+    `9**9**9` would exhaust memory or the CPU before it got the chance.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if _oversized(operator, left, right):
+            raise _too_long()
+        return super().call_binop(context, operator, left, right)
+
+
+def _oversized(operator: str, left: object, right: object) -> bool:
+    """Whether `left operator right` would be too large to be part of a sane prompt."""
+    if not _is_int(right):
+        left, right = right, left  # `3 * 'x'` repeats like `'x' * 3`
+    if not _is_int(right):
+        return False
+    if operator == "**":
+        return (
+            _is_int(left)
+            and right > 0
+            and abs(left) > 1
+            and right * abs(left).bit_length() > _MAX_INT_BITS
+        )
+    if isinstance(left, str | list | tuple):
+        return len(left) * right > MAX_RENDERED_CHARS
+    return _is_int(left) and left.bit_length() + right.bit_length() > _MAX_INT_BITS
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _too_long() -> ChatTemplateError:
+    return ChatTemplateError(
+        "The model's chat template produced an absurdly long prompt and was stopped. The "
+        "template in this model file is faulty or malicious; use a copy of the model from a "
+        "trusted source."
+    )
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env = _BoundedSandbox(trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.globals["raise_exception"] = _raise_exception
     env.globals["strftime_now"] = _strftime_now
     return env
@@ -120,18 +168,20 @@ class ChatTemplate:
             for chunk in self._template.generate(context):
                 size += len(chunk)
                 if size > MAX_RENDERED_CHARS:
-                    raise ChatTemplateError(
-                        "The model's chat template produced an absurdly long prompt and was "
-                        "stopped. The template in this model file is faulty or malicious; use "
-                        "a copy of the model from a trusted source."
-                    )
+                    raise _too_long()
                 parts.append(chunk)
         except jinja2.exceptions.SecurityError as exc:
             raise ChatTemplateError(
                 "The model's chat template tried to do something unsafe and was blocked "
                 f"({exc}). Do not use this model file; get the model from a trusted source."
             ) from exc
-        except (jinja2.exceptions.TemplateError, TypeError, ValueError, RecursionError) as exc:
+        except (
+            jinja2.exceptions.TemplateError,
+            TypeError,
+            ValueError,
+            ArithmeticError,  # the sandbox's range() cap is an OverflowError; 1/0
+            RecursionError,
+        ) as exc:
             raise ChatTemplateError(
                 f"The model's chat template failed: {exc}. Use a different copy of the model, "
                 "or one converted with a current llama.cpp."

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from hearth.core.cancel import CancelToken
 from hearth.core.engine import protocol as p
@@ -66,7 +66,9 @@ class _HostProcess:
             env=dict(env),
             **extra,
         )
-        assert self.proc.stdin and self.proc.stdout and self.proc.stderr
+        assert self.proc.stdin
+        assert self.proc.stdout
+        assert self.proc.stderr
         self._stdin: IO[bytes] = self.proc.stdin
         self._stdout: IO[bytes] = self.proc.stdout
         self._drain = threading.Thread(
@@ -151,7 +153,7 @@ def _open_log(path: Path) -> IO[str]:
     with contextlib.suppress(OSError):
         if path.stat().st_size > LOG_ROTATE_BYTES:
             os.replace(path, path.with_suffix(".1.log"))
-    return open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed by the drain thread
+    return open(path, "a", encoding="utf-8")
 
 
 class EngineClient:
@@ -251,8 +253,9 @@ class EngineClient:
             self.close()
         self._options = options
         info: LoadInfo | None = None
-        for event in self._exchange({"op": p.OP_LOAD, "options": options.to_dict()}, cancel,
-                                    "loading the model"):
+        for event in self._exchange(
+            {"op": p.OP_LOAD, "options": options.to_dict()}, cancel, "loading the model"
+        ):
             if event["ev"] == p.EV_LOAD_PROGRESS and on_progress is not None:
                 on_progress(float(event["fraction"]))
             elif event["ev"] == p.EV_LOADED:
@@ -283,8 +286,7 @@ class EngineClient:
                     first_token_at = time.perf_counter()
                 yield TokenText(str(event["text"]))
             elif kind == p.EV_PREFILL:
-                yield PrefillProgress(int(event["done"]), int(event["total"]),
-                                      int(event["cached"]))
+                yield PrefillProgress(int(event["done"]), int(event["total"]), int(event["cached"]))
             elif kind == p.EV_DONE:
                 done_at = time.perf_counter()
                 yield GenerationResult(
@@ -326,9 +328,7 @@ class EngineClient:
         if cancel is not None:
             cancel.raise_if_cancelled()
         unregister = (
-            cancel.on_cancel(lambda: host.send({"op": p.OP_CANCEL, "id": req}))
-            if cancel is not None
-            else None
+            cancel.on_cancel(lambda: self._send_cancel(host, req)) if cancel is not None else None
         )
         finished = False
         try:
@@ -358,6 +358,10 @@ class EngineClient:
             if not finished:
                 self._abandon(host, req)
 
+    @staticmethod
+    def _send_cancel(host: _HostProcess, req: int) -> None:
+        host.send({"op": p.OP_CANCEL, "id": req})
+
     def _abandon(self, host: _HostProcess, req: int) -> None:
         """The caller walked away mid-request: cancel it and read up to its end."""
         if not host.send({"op": p.OP_CANCEL, "id": req}):
@@ -366,7 +370,7 @@ class EngineClient:
             if event.get("id") == req and event.get("ev") in (p.EV_DONE, p.EV_ERROR, p.EV_LOADED):
                 return
 
-    def _crashed(self, host: _HostProcess, doing: str) -> Any:
+    def _crashed(self, host: _HostProcess, doing: str) -> NoReturn:
         reason = host.reap()
         self._host = None
         self._loaded = None

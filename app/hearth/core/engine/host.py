@@ -223,7 +223,9 @@ class LoadedModel:
         # The last prompt token is always evaluated: sampling needs its fresh logits.
         reused = min(reused, len(tokens) - 1)
         llm.n_tokens = reused
-        emit({"ev": p.EV_PREFILL, "id": req, "done": reused, "total": len(tokens), "cached": reused})
+        emit(
+            {"ev": p.EV_PREFILL, "id": req, "done": reused, "total": len(tokens), "cached": reused}
+        )
         for start in range(reused, len(tokens), llm.n_batch):
             if self._cancel.is_set():
                 raise _Cancelled()
@@ -234,7 +236,15 @@ class LoadedModel:
                     raise _Cancelled() from None
                 raise
             done = llm.n_tokens
-            emit({"ev": p.EV_PREFILL, "id": req, "done": done, "total": len(tokens), "cached": reused})
+            emit(
+                {
+                    "ev": p.EV_PREFILL,
+                    "id": req,
+                    "done": done,
+                    "total": len(tokens),
+                    "cached": reused,
+                }
+            )
         return reused
 
     def _sample(self, tokens: list[int], request: GenerateRequest) -> Iterator[int]:
@@ -337,8 +347,9 @@ class Host:
             try:
                 message = p.decode(line)
             except p.ProtocolError as exc:
-                self.channel.emit({"ev": p.EV_ERROR, "id": None, "kind": p.ERR_BAD_REQUEST,
-                                   "message": str(exc)})
+                self.channel.emit(
+                    {"ev": p.EV_ERROR, "id": None, "kind": p.ERR_BAD_REQUEST, "message": str(exc)}
+                )
                 continue
             if message.get("op") == p.OP_CANCEL:
                 target = message.get("id")
@@ -371,17 +382,25 @@ class Host:
             except _Cancelled:
                 self.channel.emit({"ev": p.EV_DONE, "id": req, "cancelled": True})
             except RequestFailed as exc:
-                self.channel.emit({"ev": p.EV_ERROR, "id": req, "kind": exc.kind,
-                                   "message": exc.message})
+                self.channel.emit(
+                    {"ev": p.EV_ERROR, "id": req, "kind": exc.kind, "message": exc.message}
+                )
             except ChatTemplateError as exc:
-                self.channel.emit({"ev": p.EV_ERROR, "id": req, "kind": p.ERR_TEMPLATE,
-                                   "message": exc.message})
-            except Exception as exc:  # noqa: BLE001 - reported to the client, host stays up
-                self.channel.emit({"ev": p.EV_ERROR, "id": req, "kind": p.ERR_INTERNAL,
-                                   "message": f"{type(exc).__name__}: {exc}"})
+                self.channel.emit(
+                    {"ev": p.EV_ERROR, "id": req, "kind": p.ERR_TEMPLATE, "message": exc.message}
+                )
+            except Exception as exc:
+                self.channel.emit(
+                    {
+                        "ev": p.EV_ERROR,
+                        "id": req,
+                        "kind": p.ERR_INTERNAL,
+                        "message": f"{type(exc).__name__}: {exc}",
+                    }
+                )
             finally:
                 self.current = None
-                self.cancelled_ids.discard(req)  # type: ignore[arg-type]
+                self.cancelled_ids.discard(req)
 
     def hello(self) -> dict[str, Any]:
         system_info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
@@ -429,4 +448,3 @@ def main() -> int:
 
 
 __all__ = ["main"]
-

@@ -23,12 +23,12 @@ class TextStream:
         if self.stopped:
             return ""
         pending = self._held + self._decoder.decode(data)
-        for stop in self._stop:
-            at = pending.find(stop)
-            if at != -1:
-                self.stopped = True
-                self._held = ""
-                return self._release(pending[:at])
+        # The earliest stop wins, whatever its place in the list: text after it must not leak.
+        at = min((i for i in (pending.find(stop) for stop in self._stop) if i != -1), default=-1)
+        if at != -1:
+            self.stopped = True
+            self._held = ""
+            return self._release(pending[:at])
         keep = self._longest_stop_prefix_suffix(pending)
         self._held = pending[len(pending) - keep :] if keep else ""
         return self._release(pending[: len(pending) - keep])

@@ -100,8 +100,7 @@ class TaskRunner:
         if not text.strip():
             raise UsageError("The text is empty: give the task something to work on.")
         request = task.build_request(text, options)
-        info, load_ms = self.load(model_path, settings, on_progress=on_load_progress,
-                                  cancel=cancel)
+        info, load_ms = self.load(model_path, settings, on_progress=on_load_progress, cancel=cancel)
         result: GenerationResult | None = None
         for event in self._engine.generate(request, cancel=cancel):
             if on_event is not None:

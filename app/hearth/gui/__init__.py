@@ -1,0 +1,1 @@
+"""The desktop app (PySide6). All logic lives in hearth.core; this is presentation."""

@@ -1,0 +1,118 @@
+"""The main window on a real (offscreen) Qt, a real engine host and generated models."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from hearth.core.paths import Paths
+from hearth.gui.app import HearthApp
+
+TEXT = "Hearth keeps your text on your own machine. " * 6
+
+
+@pytest.fixture
+def app(qtbot: QtBot, hearth_home: Path) -> Iterator[HearthApp]:
+    hearth = HearthApp(Paths.from_environment())
+    qtbot.addWidget(hearth.window)
+    hearth.window.show()
+    qtbot.waitExposed(hearth.window)
+    yield hearth
+    hearth.shutdown()
+
+
+def test_window_opens_with_accessible_controls(app: HearthApp) -> None:
+    window = app.window
+    assert window.isVisible()
+    names = {
+        w.accessibleName()
+        for w in (
+            window.input,
+            window.output,
+            window.run_button,
+            window.stop_button,
+            window.task_box,
+        )
+    }
+    assert "" not in names
+    assert window.task_box.currentData() == "summarize"
+    assert [window.style_box.itemData(i) for i in range(window.style_box.count())] == [
+        "summary",
+        "key-points",
+        "list",
+        "table",
+    ]
+    assert "No model chosen" in window.model_label.text()
+
+
+def test_ctrl_enter_runs_and_streams_an_answer(
+    app: HearthApp, qtbot: QtBot, tiny_model: Path
+) -> None:
+    window = app.window
+    window.use_model(tiny_model)
+    window.input.setPlainText(TEXT)
+    with qtbot.waitSignal(app.window.answer_ready, timeout=60_000) as finished:
+        qtbot.keyClick(window.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert not window.run_button.isEnabled()
+    outcome = finished.args[0]
+    assert outcome.output
+    assert window.output.toPlainText().strip()
+    assert "On this device" in window.stats_label.text()
+    assert "Hearth Test Tiny" in window.model_label.text()
+    assert window.run_button.isEnabled()
+    assert window.input.toPlainText() == TEXT
+
+
+def test_model_choice_is_saved_in_settings(app: HearthApp, tiny_model: Path) -> None:
+    app.window.use_model(tiny_model)
+    assert app.store.load().settings.model == str(tiny_model)
+
+
+def test_escape_stops_a_running_answer(app: HearthApp, qtbot: QtBot, slow_model: Path) -> None:
+    window = app.window
+    window.use_model(slow_model)
+    window.input.setPlainText(TEXT)
+    with qtbot.waitSignal(app.window.text_received, timeout=60_000):
+        window.run_task()
+    with qtbot.waitSignal(app.window.job_cancelled, timeout=30_000):
+        qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    assert window.run_button.isEnabled()
+    assert not window.banner.isVisible()
+
+
+def test_missing_model_shows_a_banner_and_keeps_the_text(
+    app: HearthApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = app.window
+    window.use_model(tmp_path / "gone.gguf")
+    window.input.setPlainText(TEXT)
+    with qtbot.waitSignal(app.window.job_failed, timeout=30_000):
+        window.run_task()
+    assert window.banner.isVisible()
+    assert "gone.gguf does not exist" in window.banner.text()
+    assert window.input.toPlainText() == TEXT
+
+
+def test_engine_crash_shows_a_banner_keeps_the_text_and_retry_works(
+    app: HearthApp, qtbot: QtBot, slow_model: Path
+) -> None:
+    window = app.window
+    window.use_model(slow_model)
+    window.input.setPlainText(TEXT)
+    with qtbot.waitSignal(app.window.job_failed, timeout=60_000):
+        with qtbot.waitSignal(app.window.text_received, timeout=60_000):
+            window.run_task()
+        pid = app.engine.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+    assert "The engine stopped" in window.banner.text()
+    assert window.input.toPlainText() == TEXT
+    with qtbot.waitSignal(app.window.answer_ready, timeout=60_000):
+        window.run_task()
+    assert not window.banner.isVisible()
