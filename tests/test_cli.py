@@ -270,3 +270,14 @@ def _write(path: Path, data: bytes) -> Path:
 def _mkdir(path: Path) -> Path:
     path.mkdir()
     return path
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="display detection is X11/Wayland")
+def test_app_without_a_display_says_so_instead_of_aborting() -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(hearth_command(), capture_output=True, text=True, timeout=60, env=env)
+    assert_clean_error(result, 1, "No display found")

@@ -27,7 +27,8 @@ SCRIPT = textwrap.dedent(
             Settings(context_size=512),
         )
     assert outcome.result.stats.output_tokens >= 1
-    leaked = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "llama_cpp"))
+    forbidden = ("PySide6", "shiboken6", "llama_cpp")
+    leaked = sorted(m for m in sys.modules if m.split(".")[0] in forbidden)
     print("LEAKED:" + ",".join(leaked))
     """
 )

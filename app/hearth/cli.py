@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Cancelled, KeyboardInterrupt):
         print("error: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the last funnel: no traceback for users
         if debug:
             traceback.print_exc()
         print(

@@ -116,3 +116,25 @@ def test_engine_crash_shows_a_banner_keeps_the_text_and_retry_works(
     with qtbot.waitSignal(app.window.answer_ready, timeout=60_000):
         window.run_task()
     assert not window.banner.isVisible()
+
+
+def test_warm_up_starts_the_engine_and_loads_the_chosen_model(
+    app: HearthApp, qtbot: QtBot, tiny_model: Path
+) -> None:
+    app.window.use_model(tiny_model)
+    app.warm_up()
+    qtbot.waitUntil(lambda: app.engine.loaded is not None, timeout=60_000)
+    assert app.engine.loaded is not None
+    assert app.engine.loaded.model_path == str(tiny_model)
+
+
+def test_warm_up_problem_is_shown_without_a_job(
+    app: HearthApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"not a model")
+    app.window.use_model(bad)
+    app.warm_up()
+    qtbot.waitUntil(app.window.banner.isVisible, timeout=60_000)
+    assert "broken.gguf" in app.window.banner.text()
+    assert app.window.run_button.isEnabled()

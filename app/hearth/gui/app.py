@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtWidgets import QApplication
 
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.launcher import host_command
+from hearth.core.errors import HearthError
 from hearth.core.paths import Paths
 from hearth.core.settings import SettingsStore
 from hearth.core.tasks.catalog import task_catalog
@@ -27,13 +29,29 @@ class HearthApp:
         self.worker = EngineWorker(TaskRunner(self.engine))
         self.window = MainWindow(task_catalog(), self.worker, self.store, problems)
 
+    def warm_up(self) -> None:
+        """Start the engine (and load the chosen model) now, not at the first request."""
+        self.worker.warm_up(self.window.current_settings())
+
     def shutdown(self) -> None:
         self.window.stop()
         self.worker.shutdown()  # waits for the job to end; the engine is then free
         self.engine.close()
 
 
+def _missing_display() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run_app(argv: list[str] | None = None) -> int:
+    if _missing_display():
+        # Qt would abort the process with a message about xcb plugins; say it plainly instead.
+        raise HearthError(
+            "No display found, so the desktop app cannot open. Use the command line instead "
+            "(hearth run summarize --help), or set QT_QPA_PLATFORM=offscreen."
+        )
     qt_app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("Hearth")
@@ -41,4 +59,5 @@ def run_app(argv: list[str] | None = None) -> int:
     app = HearthApp(Paths.from_environment())
     qt_app.aboutToQuit.connect(app.shutdown)
     app.window.show()
+    app.warm_up()
     return qt_app.exec()

@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.types import GenerationEvent, PrefillProgress, TokenText
 from hearth.core.errors import Cancelled, HearthError
+from hearth.core.models.locate import resolve_model
 from hearth.core.settings import Settings
 from hearth.core.tasks.runner import TaskRunner
 from hearth.core.tasks.task import Task
@@ -36,8 +37,10 @@ class EngineWorker(QObject):
     status = Signal(str)
     finished = Signal(object)  # TaskOutcome
     failed = Signal(str)
+    warm_up_failed = Signal(str)  # not tied to a job: the window only shows it
     cancelled = Signal()
     _submit = Signal(object)
+    _warm_up = Signal(object)
 
     def __init__(self, runner: TaskRunner) -> None:
         super().__init__()
@@ -46,14 +49,33 @@ class EngineWorker(QObject):
         self._thread.setObjectName("engine-worker")
         self.moveToThread(self._thread)
         self._submit.connect(self._run)
+        self._warm_up.connect(self._prepare)
         self._thread.start()
 
     def submit(self, job: Job) -> None:
         self._submit.emit(job)
 
+    def warm_up(self, settings: Settings) -> None:
+        """Start the engine host and load the chosen model before the first request."""
+        self._warm_up.emit(settings)
+
     def shutdown(self) -> None:
         self._thread.quit()
         self._thread.wait()
+
+    @Slot(object)
+    def _prepare(self, settings: Settings) -> None:
+        try:
+            if settings.model is None:
+                self._runner.start_engine()
+            else:
+                self._runner.load(resolve_model(settings.model), settings)
+        except Cancelled:
+            pass
+        except HearthError as exc:
+            self.warm_up_failed.emit(exc.message)
+        except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
+            self.warm_up_failed.emit(_unexpected(exc))
 
     @Slot(object)
     def _run(self, job: Job) -> None:
@@ -84,6 +106,12 @@ class EngineWorker(QObject):
         except HearthError as exc:
             self.failed.emit(exc.message)
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
-            self.failed.emit(self.tr("Unexpected error: {0}: {1}").format(type(exc).__name__, exc))
+            self.failed.emit(_unexpected(exc))
         else:
             self.finished.emit(outcome)
+
+
+def _unexpected(exc: Exception) -> str:
+    return QCoreApplication.translate("EngineWorker", "Unexpected error: {0}: {1}").format(
+        type(exc).__name__, exc
+    )

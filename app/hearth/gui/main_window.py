@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from hearth.core.errors import HearthError
 from hearth.core.models.locate import resolve_model
-from hearth.core.settings import SettingsStore
+from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.runner import TaskOutcome
 from hearth.core.tasks.task import Task
 from hearth.gui.engine_worker import EngineWorker, Job
@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self._worker.finished.connect(self._on_finished, queued)
         self._worker.failed.connect(self._on_failed, queued)
         self._worker.cancelled.connect(self._on_cancelled, queued)
+        self._worker.warm_up_failed.connect(self.show_problem, queued)
 
     def _fill_styles(self) -> None:
         self.style_box.clear()
@@ -161,6 +162,9 @@ class MainWindow(QMainWindow):
         return self._tasks[str(self.task_box.currentData())]
 
     # -- actions ----------------------------------------------------------------------------
+
+    def current_settings(self) -> Settings:
+        return self._settings
 
     def run_task(self) -> None:
         if self._job is not None:
@@ -202,6 +206,7 @@ class MainWindow(QMainWindow):
         if path:
             self.use_model(Path(path))
 
+    @Slot(str)
     def show_problem(self, message: str) -> None:
         self.banner.setText(message)
         self.banner.show()

@@ -389,7 +389,7 @@ class Host:
                 self.channel.emit(
                     {"ev": p.EV_ERROR, "id": req, "kind": p.ERR_TEMPLATE, "message": exc.message}
                 )
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - reported to the client; the host lives on
                 self.channel.emit(
                     {
                         "ev": p.EV_ERROR,

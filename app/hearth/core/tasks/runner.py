@@ -66,6 +66,10 @@ class TaskRunner:
         self._engine = engine
         self._memory_probe = memory_probe
 
+    def start_engine(self) -> None:
+        """Start the engine host ahead of need: it takes most of a second to come up."""
+        self._engine.host_info()
+
     def load(
         self,
         model_path: Path,

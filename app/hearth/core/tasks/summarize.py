@@ -27,7 +27,9 @@ _SYSTEM = (
 class Summarize:
     name = "summarize"
     title = "Summarize"
-    options: tuple[TaskOption, ...] = (TaskOption("style", tuple(_STYLES), "summary", "the shape of the summary"),)
+    options: tuple[TaskOption, ...] = (
+        TaskOption("style", tuple(_STYLES), "summary", "the shape of the summary"),
+    )
 
     def build_request(self, text: str, options: Mapping[str, str]) -> GenerateRequest:
         style = option_value(self, options, "style")
