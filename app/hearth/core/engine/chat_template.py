@@ -149,7 +149,9 @@ class ChatTemplate:
         first user turn (Gemma-style templates demand strict user/assistant alternation)."""
         try:
             return self._render(messages, add_generation_prompt)
-        except ChatTemplateError:
+        except _TemplateRejected:
+            # Only a template that refused the conversation gets a second try; an unsafe or
+            # runaway template is not run again.
             folded = fold_system_into_user(messages)
             if folded == list(messages):
                 raise
@@ -182,11 +184,15 @@ class ChatTemplate:
             ArithmeticError,  # the sandbox's range() cap is an OverflowError; 1/0
             RecursionError,
         ) as exc:
-            raise ChatTemplateError(
+            raise _TemplateRejected(
                 f"The model's chat template failed: {exc}. Use a different copy of the model, "
                 "or one converted with a current llama.cpp."
             ) from exc
         return "".join(parts)
+
+
+class _TemplateRejected(ChatTemplateError):
+    """The template ran but refused the messages (or failed on them)."""
 
 
 def fold_system_into_user(messages: Sequence[Message]) -> list[Message]:

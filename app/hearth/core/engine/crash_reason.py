@@ -14,8 +14,10 @@ _HINTS = {
     "SIGTERM": "it was terminated (SIGTERM)",
 }
 
-# llama.cpp's own last words, worth quoting to the user.
-_EVIDENCE = ("GGML_ASSERT", "error", "Error", "failed", "abort", "out of memory", "Fatal")
+# llama.cpp's own last words worth quoting to the user, most telling first. Python's
+# faulthandler banner ("Fatal Python error: Aborted") only repeats what the signal says.
+_EVIDENCE = ("GGML_ASSERT", "out of memory", "error:", "failed", "Error")
+_NOISE = ("Fatal Python error",)
 
 
 def describe_exit(returncode: int | None, log_tail: Sequence[str]) -> str:
@@ -36,8 +38,10 @@ def describe_exit(returncode: int | None, log_tail: Sequence[str]) -> str:
 
 
 def last_evidence(lines: Sequence[str]) -> str | None:
-    for line in reversed(lines):
-        text = line.strip()
-        if text and any(marker in text for marker in _EVIDENCE):
-            return text[:300]
+    for marker in _EVIDENCE:
+        for line in reversed(lines):
+            text = line.strip()
+            if marker in text and not any(noise in text for noise in _NOISE):
+                # "…/ggml.c:3354: GGML_ASSERT(x) failed" -> "GGML_ASSERT(x) failed"
+                return text[text.index(marker) if marker == "GGML_ASSERT" else 0 :][:300]
     return None
