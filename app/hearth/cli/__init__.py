@@ -1,0 +1,77 @@
+"""The `hearth` command: the desktop app with no subcommand, the headless face otherwise.
+
+Each subcommand is a module of this package exposing `add_parser(subparsers)` and
+`run(args, context) -> int`. Errors end as one `error: ...` line on stderr with the exit status
+of design.md's contract; a traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+from types import ModuleType
+
+from hearth.cli.context import CommandContext
+from hearth.cli.parser import Parser
+from hearth.core.engine.launcher import HOST_SUBCOMMAND
+from hearth.core.errors import Cancelled, HearthError
+from hearth.core.version import app_version
+
+EXIT_CANCELLED = 130
+
+# Subcommand name -> module under hearth.cli. One line here per command.
+COMMANDS: dict[str, str] = {
+    "run": "hearth.cli.run_command",
+    "doctor": "hearth.cli.doctor_command",
+    "gui": "hearth.cli.gui_command",
+}
+
+
+def _command_modules() -> dict[str, ModuleType]:
+    return {name: importlib.import_module(module) for name, module in COMMANDS.items()}
+
+
+def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
+    parser = Parser(prog="hearth", description="Private text work with a local model.")
+    parser.add_argument("--version", action="version", version=f"hearth {app_version()}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    for module in modules.values():
+        command_parser = module.add_parser(sub)
+        command_parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == [HOST_SUBCOMMAND]:
+        # The engine host: the only place llama.cpp is loaded. Kept out of the parser so it
+        # stays hidden, and imported late so the app process never loads llama_cpp.
+        return int(importlib.import_module("hearth.core.engine.host").main())
+    debug = "--debug" in args_list
+    try:
+        modules = _command_modules()
+        args = build_parser(modules).parse_args(args_list)
+        name = args.command or "gui"
+        with CommandContext.create() as context:
+            return int(modules[name].run(args, context))
+    except HearthError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except (Cancelled, KeyboardInterrupt):
+        print("error: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except Exception as exc:  # noqa: BLE001 - the last funnel: no traceback for users
+        if debug:
+            traceback.print_exc()
+        print(
+            f"error: unexpected internal error ({type(exc).__name__}: {exc}). "
+            "Run again with --debug for details and report it.",
+            file=sys.stderr,
+        )
+        return 1
