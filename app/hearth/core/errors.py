@@ -27,6 +27,10 @@ class UsageError(HearthError):
     exit_code = 2
 
 
+class InputTooLong(UsageError):
+    """The text does not fit in the model's context (and the task cannot split it)."""
+
+
 class ModelFileError(HearthError):
     """A model file is missing, unreadable, not a GGUF, damaged, or cannot fit."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -230,7 +231,10 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_finished(self, outcome: TaskOutcome) -> None:
         self._end_job()
-        self.output.setMarkdown(outcome.output)
+        output = outcome.output
+        if not isinstance(output, str):
+            output = "```json\n" + json.dumps(output, indent=2, ensure_ascii=False) + "\n```"
+        self.output.setMarkdown(output)
         timings = outcome.to_json()["timings"]
         self.stats_label.setText(
             self.tr("On this device · first token {0:.0f} ms · {1:.1f} tokens/s").format(

@@ -163,6 +163,9 @@ class ChatTemplate:
             "add_generation_prompt": add_generation_prompt,
             "bos_token": self._bos,
             "eos_token": self._eos,
+            # Templates with a hidden reasoning mode (Qwen3) read this: Hearth's tasks want
+            # the answer itself, at once, on a laptop.
+            "enable_thinking": False,
         }
         parts: list[str] = []
         size = 0

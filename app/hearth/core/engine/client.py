@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import os
 import subprocess
 import sys
@@ -30,6 +31,8 @@ from hearth.core.engine.types import (
     LoadInfo,
     LoadOptions,
     PrefillProgress,
+    ScoreRequest,
+    ScoreResult,
     TokenText,
 )
 from hearth.core.errors import (
@@ -38,10 +41,12 @@ from hearth.core.errors import (
     EngineCrashed,
     EngineError,
     HearthError,
+    InputTooLong,
     ModelFileError,
 )
 
 LOG_TAIL_LINES = 200
+_FINAL_EVENTS = (p.EV_DONE, p.EV_LOADED, p.EV_SCORED, p.EV_COUNTED)
 LOG_ROTATE_BYTES = 5 * 1024 * 1024
 
 
@@ -271,10 +276,7 @@ class EngineClient:
 
         After a crash of the host, the next call starts a fresh one and reloads the model.
         """
-        if self._options is None:
-            raise EngineError("No model is loaded. Choose a model first.")
-        if self._loaded is None or self.pid is None:
-            self.load(self._options, cancel=cancel)
+        self._ensure_loaded(cancel)
         sent_at = time.perf_counter()
         first_token_at: float | None = None
         for event in self._exchange(
@@ -295,7 +297,41 @@ class EngineClient:
                     stats=GenerationStats.from_dict(event["stats"]),
                     wall_ttft_ms=((first_token_at or done_at) - sent_at) * 1000,
                     wall_total_ms=(done_at - sent_at) * 1000,
+                    token_logprobs=tuple(float(x) for x in event.get("token_logprobs", ())),
                 )
+
+    def score(self, request: ScoreRequest, *, cancel: CancelToken | None = None) -> ScoreResult:
+        """Log-probabilities of candidate first tokens after the prompt (one forward pass)."""
+        self._ensure_loaded(cancel)
+        sent_at = time.perf_counter()
+        for event in self._exchange(
+            {"op": p.OP_SCORE, "request": request.to_dict()}, cancel, "reading the text"
+        ):
+            if event["ev"] == p.EV_SCORED:
+                stats = GenerationStats.from_dict(event["stats"])
+                wall_ms = (time.perf_counter() - sent_at) * 1000
+                return ScoreResult(
+                    tuple(float(x) for x in event["logprobs"]),
+                    dataclasses.replace(stats, total_ms=wall_ms, ttft_ms=wall_ms),
+                )
+        raise EngineError("The engine ended the request without an answer.")
+
+    def count_tokens(self, texts: Sequence[str], *, cancel: CancelToken | None = None) -> list[int]:
+        """How many tokens each text is, for the loaded model."""
+        self._ensure_loaded(cancel)
+        for event in self._exchange(
+            {"op": p.OP_COUNT, "texts": list(texts)}, cancel, "measuring the text"
+        ):
+            if event["ev"] == p.EV_COUNTED:
+                return [int(n) for n in event["counts"]]
+        raise EngineError("The engine ended the request without an answer.")
+
+    def _ensure_loaded(self, cancel: CancelToken | None) -> None:
+        """After a crash of the host, start a fresh one and reload the model."""
+        if self._options is None:
+            raise EngineError("No model is loaded. Choose a model first.")
+        if self._loaded is None or self.pid is None:
+            self.load(self._options, cancel=cancel)
 
     def complete(
         self,
@@ -347,7 +383,7 @@ class EngineClient:
                 if kind == p.EV_DONE and event.get("cancelled"):
                     finished = True
                     raise Cancelled()
-                final = kind in (p.EV_DONE, p.EV_LOADED)
+                final = kind in _FINAL_EVENTS
                 finished = final
                 yield event
                 if final:
@@ -367,7 +403,9 @@ class EngineClient:
         if not host.send({"op": p.OP_CANCEL, "id": req}):
             return
         while (event := host.read()) is not None:
-            if event.get("id") == req and event.get("ev") in (p.EV_DONE, p.EV_ERROR, p.EV_LOADED):
+            if event.get("id") == req and (
+                event.get("ev") in _FINAL_EVENTS or event.get("ev") == p.EV_ERROR
+            ):
                 return
 
     def _crashed(self, host: _HostProcess, doing: str) -> NoReturn:
@@ -388,6 +426,8 @@ def _error_for(event: dict[str, Any]) -> HearthError:
         return ModelFileError(message)
     if kind == p.ERR_TEMPLATE:
         return ChatTemplateError(message)
+    if kind == p.ERR_TOO_LONG:
+        return InputTooLong(message)
     if kind == p.ERR_BAD_REQUEST:
         return HearthError(message)
     return EngineError(f"The engine could not do that: {message}")

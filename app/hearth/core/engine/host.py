@@ -14,21 +14,24 @@ prompt processing through llama.cpp's abort callback.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 import llama_cpp
+import numpy as np
+from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 
 from hearth.core.engine import protocol as p
-from hearth.core.engine.chat_template import ChatTemplate, choose_template
+from hearth.core.engine.chat_template import ChatTemplate, Message, choose_template
 from hearth.core.engine.text_stream import TextStream
-from hearth.core.engine.types import GenerateRequest, LoadOptions
+from hearth.core.engine.types import GenerateRequest, LoadOptions, ScoreRequest
 from hearth.core.errors import ChatTemplateError
 from hearth.core.hardware import default_threads
 from hearth.core.models.gguf_header import LLAMA_FILE_TYPES
@@ -143,28 +146,88 @@ class LoadedModel:
         add_bos = add_bos and self.llm.metadata.get("tokenizer.ggml.add_bos_token") != "false"
         return self.llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
 
-    def generate(self, request: GenerateRequest, emit: Emit, req: int) -> dict[str, Any]:
-        started = time.perf_counter()
-        prompt = self.template.render(request.messages)
-        tokens = self.tokenize_prompt(prompt)
+    def _prompt_tokens(self, messages: Sequence[Message], *, room: int = 1) -> list[int]:
+        """The rendered, tokenized prompt, refused early when it leaves no `room` to answer."""
+        tokens = self.tokenize_prompt(self.template.render(messages))
         n_ctx = int(self.llm.n_ctx())
-        if len(tokens) >= n_ctx:
+        if len(tokens) + room > n_ctx:
             raise RequestFailed(
-                p.ERR_BAD_REQUEST,
+                p.ERR_TOO_LONG,
                 f"The text is too long for the model's context: {len(tokens)} tokens, but the "
                 f"context holds {n_ctx}. Shorten the text or raise the context size in settings.",
             )
+        return tokens
+
+    def _last_logits(self) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """Logits at the last evaluated position (no `logits_all` needed), checked finite."""
+        pointer = llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
+        logits = np.ctypeslib.as_array(pointer, shape=(self.llm.n_vocab(),))
+        if not np.isfinite(logits).all():
+            raise RequestFailed(
+                p.ERR_MODEL_FILE,
+                "The model produced invalid numbers (NaN or infinity), so its answer would be "
+                "garbage. The model file is damaged or was converted wrongly; download it again "
+                "or choose another model.",
+            )
+        return logits
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        return [len(self.llm.tokenize(t.encode("utf-8"), add_bos=False)) for t in texts]
+
+    def score(self, request: ScoreRequest, emit: Emit, req: int) -> dict[str, Any]:
+        """Log-probabilities of each candidate's first token right after the prompt: one
+        forward pass over the prompt (most of it usually cached), no sampling."""
+        started = time.perf_counter()
+        tokens = self._prompt_tokens(request.messages)
+        cached = self._prefill(tokens, emit, req)
+        logits = self._last_logits().astype(np.float64)
+        log_norm = float(np.logaddexp.reduce(logits))
+        scores = []
+        for variants in request.candidates:
+            ids = sorted({self._first_token(v) for v in variants})
+            scores.append(float(np.logaddexp.reduce(logits[ids])) - log_norm)
+        elapsed = time.perf_counter() - started
+        return {
+            "ev": p.EV_SCORED,
+            "id": req,
+            "logprobs": scores,
+            "stats": {
+                "prompt_tokens": len(tokens),
+                "cached_prompt_tokens": cached,
+                "prefill_ms": round(elapsed * 1000, 3),
+                "total_ms": round(elapsed * 1000, 3),
+                "prefill_tokens_per_s": round((len(tokens) - cached) / elapsed, 3),
+            },
+        }
+
+    def _first_token(self, text: str) -> int:
+        tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        if not tokens:
+            raise RequestFailed(p.ERR_BAD_REQUEST, f"candidate {text!r} has no tokens")
+        return tokens[0]
+
+    def generate(self, request: GenerateRequest, emit: Emit, req: int) -> dict[str, Any]:
+        started = time.perf_counter()
+        grammar = _grammar(request)
+        tokens = self._prompt_tokens(request.messages)
+        n_ctx = int(self.llm.n_ctx())
         max_tokens = max(1, min(request.max_tokens, n_ctx - len(tokens)))
         cached = self._prefill(tokens, emit, req)
         prefill_done = time.perf_counter()
 
         stream = TextStream(request.stop)
         produced = 0
+        logprobs: list[float] = []
         first_token_at: float | None = None
         finish = "length"
-        for token in self._sample(tokens, request):
+        for token in self._sample(tokens, request, grammar):
             if first_token_at is None:
                 first_token_at = time.perf_counter()
+            if request.logprobs:
+                # The distribution this token was drawn from, before temperature and grammar:
+                # what the model itself believed.
+                logits = self._last_logits().astype(np.float64)
+                logprobs.append(float(logits[token] - np.logaddexp.reduce(logits)))
             if llama_cpp.llama_vocab_is_eog(self._vocab, token):
                 finish = "stop"
                 break
@@ -192,6 +255,7 @@ class LoadedModel:
             "id": req,
             "text": stream.text,
             "finish_reason": finish,
+            "token_logprobs": [round(x, 5) for x in logprobs],
             "stats": {
                 "prompt_tokens": len(tokens),
                 "cached_prompt_tokens": cached,
@@ -247,7 +311,9 @@ class LoadedModel:
             )
         return reused
 
-    def _sample(self, tokens: list[int], request: GenerateRequest) -> Iterator[int]:
+    def _sample(
+        self, tokens: list[int], request: GenerateRequest, grammar: LlamaGrammar | None
+    ) -> Iterator[int]:
         if request.seed is not None:
             self.llm.set_seed(request.seed)
         generator = self.llm.generate(
@@ -257,6 +323,7 @@ class LoadedModel:
             top_p=request.top_p,
             min_p=request.min_p,
             repeat_penalty=request.repeat_penalty,
+            grammar=grammar,
         )
         try:
             yield from generator
@@ -270,6 +337,24 @@ class LoadedModel:
 
 class _Cancelled(Exception):
     pass
+
+
+def _grammar(request: GenerateRequest) -> LlamaGrammar | None:
+    """The decoding grammar a request asks for; a schema that cannot be expressed is an error,
+    never a silent fall back to free-form JSON."""
+    if request.grammar is not None:
+        return LlamaGrammar.from_string(request.grammar)
+    if request.json_schema is None:
+        return None
+    try:
+        gbnf = json_schema_to_gbnf(json.dumps(request.json_schema))
+    except (AssertionError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise RequestFailed(
+            p.ERR_BAD_REQUEST,
+            f"llama.cpp cannot turn this JSON Schema into a decoding grammar ({exc}). Simplify "
+            "the schema (plain types, properties, required, enum, arrays).",
+        ) from exc
+    return LlamaGrammar.from_string(gbnf)
 
 
 def _quantization(meta: dict[str, str]) -> str | None:
@@ -426,11 +511,16 @@ class Host:
             options = LoadOptions.from_dict(message["options"])
             self.model = LoadedModel(options, self.cancel, self.channel.emit, req)
             return {"ev": p.EV_LOADED, "id": req, "info": self.model.info()}
-        if op == p.OP_GENERATE:
+        if op in (p.OP_GENERATE, p.OP_SCORE, p.OP_COUNT):
             if self.model is None:
                 raise RequestFailed(p.ERR_NO_MODEL, "no model is loaded")
-            request = GenerateRequest.from_dict(message["request"])
-            return self.model.generate(request, self.channel.emit, req)
+            if op == p.OP_GENERATE:
+                request = GenerateRequest.from_dict(message["request"])
+                return self.model.generate(request, self.channel.emit, req)
+            if op == p.OP_SCORE:
+                score = ScoreRequest.from_dict(message["request"])
+                return self.model.score(score, self.channel.emit, req)
+            return {"ev": p.EV_COUNTED, "id": req, "counts": self.model.count(message["texts"])}
         raise RequestFailed(p.ERR_BAD_REQUEST, f"unknown operation {op!r}")
 
 

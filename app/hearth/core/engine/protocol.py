@@ -16,6 +16,8 @@ PROTOCOL_VERSION = 1
 OP_HELLO = "hello"
 OP_LOAD = "load"
 OP_GENERATE = "generate"
+OP_SCORE = "score"
+OP_COUNT = "count"
 OP_CANCEL = "cancel"
 OP_SHUTDOWN = "shutdown"
 
@@ -26,6 +28,8 @@ EV_LOADED = "loaded"
 EV_PREFILL = "prefill"
 EV_TOKEN = "token"
 EV_DONE = "done"
+EV_SCORED = "scored"
+EV_COUNTED = "counted"
 EV_ERROR = "error"
 
 # Error kinds the host reports; the client maps each to a typed exception.
@@ -33,6 +37,7 @@ ERR_MODEL_FILE = "model_file"
 ERR_TEMPLATE = "template"
 ERR_NO_MODEL = "no_model"
 ERR_BAD_REQUEST = "bad_request"
+ERR_TOO_LONG = "too_long"
 ERR_INTERNAL = "internal"
 
 

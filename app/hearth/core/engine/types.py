@@ -80,6 +80,11 @@ class GenerateRequest:
     repeat_penalty: float = 1.1
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    # Constrain decoding: a JSON Schema (converted by llama.cpp) or a GBNF grammar.
+    json_schema: dict[str, Any] | None = None
+    grammar: str | None = None
+    # Report each output token's log-probability (for confidence).
+    logprobs: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -91,11 +96,43 @@ class GenerateRequest:
     def from_dict(cls, data: dict[str, Any]) -> GenerateRequest:
         names = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in names}
-        values["messages"] = tuple(
-            Message(str(m["role"]), str(m["content"])) for m in data["messages"]
-        )
+        values["messages"] = _messages(data["messages"])
         values["stop"] = tuple(str(s) for s in data.get("stop", ()))
         return cls(**values)
+
+
+def _messages(raw: list[dict[str, Any]]) -> tuple[Message, ...]:
+    return tuple(Message(str(m["role"]), str(m["content"])) for m in raw)
+
+
+@dataclass(frozen=True)
+class ScoreRequest:
+    """Score candidate continuations of a prompt by their first token, in one forward pass.
+
+    Each candidate is a group of spellings (e.g. "A" and " A") whose probabilities add up.
+    """
+
+    messages: tuple[Message, ...]
+    candidates: tuple[tuple[str, ...], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "messages": [m.as_dict() for m in self.messages],
+            "candidates": [list(c) for c in self.candidates],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScoreRequest:
+        return cls(
+            _messages(data["messages"]),
+            tuple(tuple(str(v) for v in group) for group in data["candidates"]),
+        )
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    logprobs: tuple[float, ...]  # one per candidate, over the whole vocabulary
+    stats: GenerationStats
 
 
 @dataclass(frozen=True)
@@ -141,6 +178,7 @@ class GenerationResult:
     # Measured by the client around the pipe: what the user waits for.
     wall_ttft_ms: float = 0.0
     wall_total_ms: float = 0.0
+    token_logprobs: tuple[float, ...] = ()
 
 
 GenerationEvent = PrefillProgress | TokenText | GenerationResult

@@ -1,4 +1,4 @@
-"""Run one task on the local engine: check the model, load it, stream the answer."""
+"""Run one task on the local engine: check the model, load it, run the task, time it."""
 
 from __future__ import annotations
 
@@ -11,60 +11,83 @@ from typing import Any
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.preflight import check_model_file
-from hearth.core.engine.types import (
-    GenerationEvent,
-    GenerationResult,
-    LoadInfo,
-    LoadOptions,
-    TokenText,
-)
-from hearth.core.errors import UsageError
+from hearth.core.engine.types import GenerationEvent, LoadInfo, LoadOptions, TokenText
 from hearth.core.hardware import Memory, memory
 from hearth.core.settings import Settings
-from hearth.core.tasks.task import Task
+from hearth.core.tasks.task import Task, TaskResult, TaskSink
 
 
 @dataclass(frozen=True)
 class TaskOutcome:
     task: str
-    output: str
+    result: TaskResult
     route: str  # "local" | "cloud"
     load: LoadInfo
     load_wall_ms: float  # starting the host and loading, as the user waited for it
-    result: GenerationResult
-    confidence: float | None = None
+    total_ms: float  # the task itself, from the request to the last token
+
+    @property
+    def output(self) -> Any:
+        return self.result.output
+
+    @property
+    def confidence(self) -> float | None:
+        return self.result.confidence
 
     def to_json(self) -> dict[str, Any]:
-        stats = self.result.stats
+        usage = self.result.usage
         return {
+            **self.result.details,
             "task": self.task,
-            "output": self.output,
+            "output": self.result.output,
             "route": self.route,
             "model": self.load.model_name,
             "model_path": self.load.model_path,
             "quantization": self.load.quantization,
             "backend": self.load.backend,
             "gpu_layers": self.load.gpu_layers,
-            "confidence": self.confidence,
+            "confidence": _round(self.result.confidence),
             "finish_reason": self.result.finish_reason,
             "timings": {
                 "load_ms": round(self.load_wall_ms, 2),
                 "model_load_ms": self.load.load_ms,
-                "ttft_ms": round(self.result.wall_ttft_ms, 2),
-                "total_ms": round(self.result.wall_total_ms, 2),
-                "prompt_tokens": stats.prompt_tokens,
-                "cached_prompt_tokens": stats.cached_prompt_tokens,
-                "output_tokens": stats.output_tokens,
-                "prefill_tokens_per_s": stats.prefill_tokens_per_s,
-                "decode_tokens_per_s": stats.decode_tokens_per_s,
+                "ttft_ms": round(usage.ttft_ms or 0.0, 2),
+                "total_ms": round(self.total_ms, 2),
+                "prompt_tokens": usage.prompt_tokens,
+                "cached_prompt_tokens": usage.cached_prompt_tokens,
+                "output_tokens": usage.output_tokens,
+                "decode_tokens_per_s": usage.decode_tokens_per_s,
+                "engine_calls": usage.calls,
             },
         }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
 
 
 class TaskRunner:
     def __init__(self, engine: EngineClient, *, memory_probe: Callable[[], Memory] = memory):
         self._engine = engine
         self._memory_probe = memory_probe
+        self._checked: tuple[object, ...] | None = None  # the file last found sound
+
+    def _check(self, model_path: Path, context_size: int) -> None:
+        """Validate the file before llama.cpp opens it; again only if it changed."""
+        try:
+            stat = model_path.stat()
+            key: tuple[object, ...] | None = (
+                str(model_path),
+                stat.st_size,
+                stat.st_mtime_ns,
+                stat.st_ino,
+                context_size,
+            )
+        except OSError:
+            key = None  # let the check say what is wrong with the path
+        if key is None or key != self._checked:
+            check_model_file(model_path, context_size, memory_probe=self._memory_probe)
+            self._checked = key
 
     def start_engine(self) -> None:
         """Start the engine host ahead of need: it takes most of a second to come up."""
@@ -78,7 +101,7 @@ class TaskRunner:
         on_progress: Callable[[float], None] | None = None,
         cancel: CancelToken | None = None,
     ) -> tuple[LoadInfo, float]:
-        check_model_file(model_path, settings.context_size, memory_probe=self._memory_probe)
+        self._check(model_path, settings.context_size)
         options = LoadOptions(
             model_path=str(model_path),
             context_size=settings.context_size,
@@ -93,26 +116,21 @@ class TaskRunner:
         self,
         task: Task,
         text: str,
-        options: Mapping[str, str],
+        options: Mapping[str, Any],
         model_path: Path,
         settings: Settings,
         *,
         on_event: Callable[[GenerationEvent], None] | None = None,
         on_load_progress: Callable[[float], None] | None = None,
+        on_progress: Callable[[str], None] | None = None,
         cancel: CancelToken | None = None,
     ) -> TaskOutcome:
-        if not text.strip():
-            raise UsageError("The text is empty: give the task something to work on.")
-        request = task.build_request(text, options)
         info, load_ms = self.load(model_path, settings, on_progress=on_load_progress, cancel=cancel)
-        result: GenerationResult | None = None
-        for event in self._engine.generate(request, cancel=cancel):
-            if on_event is not None:
-                on_event(event)
-            if isinstance(event, GenerationResult):
-                result = event
-        assert result is not None
-        return TaskOutcome(task.name, result.text.strip(), "local", info, load_ms, result)
+        sink = TaskSink(on_event=on_event, on_progress=on_progress)
+        started = time.perf_counter()
+        result = task.run(text, options, self._engine, sink, cancel)
+        total_ms = (time.perf_counter() - started) * 1000
+        return TaskOutcome(task.name, result, "local", info, load_ms, total_ms)
 
 
 def text_only(callback: Callable[[str], None]) -> Callable[[GenerationEvent], None]:

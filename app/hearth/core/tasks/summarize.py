@@ -1,43 +1,161 @@
-"""Summarize a text in one of several shapes."""
+"""Summarize a text as prose, key points, a numbered list or a table.
+
+The list and table shapes are enforced with a grammar rather than asked for: small models
+add preambles and fences when told not to. A text longer than the context is split on
+paragraph and sentence boundaries, each part summarized, and the part summaries combined
+(map-reduce, repeated while the combination is still too long): never silently truncated.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from hearth.core.cancel import CancelToken
 from hearth.core.engine.chat_template import Message
 from hearth.core.engine.types import GenerateRequest
-from hearth.core.tasks.task import TaskOption, option_value
+from hearth.core.errors import InputTooLong
+from hearth.core.tasks.cleanup import strip_chatter
+from hearth.core.tasks.confidence import generation_confidence
+from hearth.core.tasks.task import (
+    EnginePort,
+    TaskOption,
+    TaskResult,
+    TaskSink,
+    Usage,
+    choice,
+    clean_input,
+    run_generation,
+)
+from hearth.core.tasks.text_split import split_to_fit
 
-_STYLES = {
+STYLES = {
     "summary": "Write a short summary of the text in a few sentences of plain prose.",
-    "key-points": "List the key points of the text as a Markdown bullet list, one point per "
-    "line, most important first.",
-    "list": "Summarize the text as a numbered Markdown list of its main facts, in order.",
+    "key-points": "List the key points of the text as a bullet list, one point per line, "
+    "most important first.",
+    "list": "Summarize the text as a numbered list of its main facts, in order.",
     "table": "Summarize the text as a Markdown table with a header row; choose columns "
     "that fit the content.",
 }
 
-_SYSTEM = (
+SYSTEM = (
     "You summarize texts for the user. Stay faithful to the text: do not add facts, opinions "
     "or advice. Answer in the language of the text. Give only the summary, with no "
     "introduction and no closing remarks."
 )
 
+# Shapes as GBNF: the model can only produce what the style promises.
+_LINE = r"[^\n|]+"
+GRAMMARS = {
+    "key-points": r"root ::= item+" + "\n" + r'item ::= "- " [^\n]+ "\n"',
+    "list": r"root ::= item+" + "\n" + r'item ::= [1-9] [0-9]? ". " [^\n]+ "\n"',
+    "table": "\n".join(
+        [
+            r"root ::= row sep row+",
+            rf'row ::= "|" ({_LINE} "|")+ "\n"',
+            r'sep ::= "|" ("-"+ "|")+ "\n"',
+        ]
+    ),
+}
+
+MAX_SUMMARY_TOKENS = 400
+_MARGIN_TOKENS = 32  # template framing the count of the parts does not see
+MAX_ROUNDS = 4
+
 
 class Summarize:
+    """`part_share`: a part's summary may be at most this share of the part (map stage)."""
+
     name = "summarize"
     title = "Summarize"
     options: tuple[TaskOption, ...] = (
-        TaskOption("style", tuple(_STYLES), "summary", "the shape of the summary"),
+        TaskOption("style", tuple(STYLES), "summary", "the shape of the summary"),
     )
 
-    def build_request(self, text: str, options: Mapping[str, str]) -> GenerateRequest:
-        style = option_value(self, options, "style")
+    def __init__(self, part_share: float = 1 / 3) -> None:
+        self._part_share = part_share
+
+    def build_request(
+        self, text: str, style: str, max_tokens: int = MAX_SUMMARY_TOKENS
+    ) -> GenerateRequest:
         return GenerateRequest(
             messages=(
-                Message("system", f"{_SYSTEM}\n\n{_STYLES[style]}"),
-                Message("user", f"Text to summarize:\n\n{text.strip()}"),
+                Message("system", f"{SYSTEM}\n\n{STYLES[style]}"),
+                Message("user", f"Text to summarize:\n\n{text}"),
             ),
-            max_tokens=400,
+            max_tokens=max_tokens,
             temperature=0.2,
+            grammar=GRAMMARS.get(style),
+            logprobs=True,
         )
+
+    def run(
+        self,
+        text: str,
+        options: Mapping[str, Any],
+        engine: EnginePort,
+        sink: TaskSink,
+        cancel: CancelToken | None = None,
+    ) -> TaskResult:
+        text = clean_input(text)
+        style = choice(self, options, "style")
+        usage = Usage()
+        parts_summarized = 0
+        rounds = 0
+        size = engine.count_tokens([text], cancel=cancel)[0]
+        while True:
+            budget = self._text_budget(engine, style, cancel)
+            if size <= budget:
+                break
+            rounds += 1
+            if rounds > MAX_ROUNDS:
+                raise InputTooLong(
+                    "The text is too long to summarize even in parts with this context size. "
+                    "Raise the context size in settings, or summarize it in pieces."
+                )
+            parts = split_to_fit(text, budget, lambda t: engine.count_tokens(t, cancel=cancel))
+            # Part summaries are a fraction of a part, so each round shrinks the text and the
+            # rounds end even when the model rambles.
+            part_tokens = max(16, min(MAX_SUMMARY_TOKENS, int(budget * self._part_share)))
+            summaries = []
+            for i, part in enumerate(parts, 1):
+                sink.progress(f"Summarizing part {i} of {len(parts)}")
+                quiet = TaskSink(on_progress=sink.on_progress)
+                request = self.build_request(part, "summary", part_tokens)
+                result = run_generation(engine, request, quiet, usage, cancel)
+                summaries.append(strip_chatter(result.text))
+            parts_summarized += len(parts)
+            text = "\n\n".join(summaries)
+            previous, size = size, engine.count_tokens([text], cancel=cancel)[0]
+            if size >= previous:
+                raise InputTooLong(
+                    "The text is too long for the context, and the model's summaries of its "
+                    "parts came out no shorter than the parts. Raise the context size in "
+                    "settings, or use a stronger model."
+                )
+            sink.progress("Combining the parts")
+        final = run_generation(engine, self.build_request(text, style), sink, usage, cancel)
+        details: dict[str, Any] = {"style": style}
+        if parts_summarized:
+            details["parts"] = parts_summarized
+            details["rounds"] = rounds
+        return TaskResult(
+            output=strip_chatter(final.text),
+            confidence=generation_confidence(final.token_logprobs),
+            finish_reason=final.finish_reason,
+            details=details,
+            usage=usage,
+        )
+
+    def _text_budget(self, engine: EnginePort, style: str, cancel: CancelToken | None) -> int:
+        """Tokens of user text that fit beside the instructions and the answer."""
+        assert engine.loaded is not None
+        framing = self.build_request("", style).messages
+        overhead = sum(engine.count_tokens([m.content for m in framing], cancel=cancel))
+        budget = engine.loaded.context_size - overhead - MAX_SUMMARY_TOKENS - _MARGIN_TOKENS
+        if budget < 64:
+            raise InputTooLong(
+                f"The context ({engine.loaded.context_size} tokens) is too small to summarize "
+                "anything. Raise the context size in settings."
+            )
+        return budget

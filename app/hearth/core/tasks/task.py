@@ -1,20 +1,113 @@
-"""What every task declares: its options and how it turns user text into an engine request."""
+"""What every task declares, and what it may use of the engine.
+
+A task is one module: its options, how it builds prompts (instructions first, user text last,
+so the instructions form a prefix the engine's KV cache reuses), how it constrains and
+post-processes the output, and how it computes its confidence. The runner and the CLI/GUI
+know tasks only through this protocol.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from hearth.core.engine.types import GenerateRequest
+from hearth.core.cancel import CancelToken
+from hearth.core.engine.types import (
+    GenerateRequest,
+    GenerationEvent,
+    GenerationResult,
+    LoadInfo,
+    ScoreRequest,
+    ScoreResult,
+    TokenText,
+)
+from hearth.core.errors import UsageError
 
 
 @dataclass(frozen=True)
 class TaskOption:
     name: str
-    choices: tuple[str, ...]
-    default: str
+    choices: tuple[str, ...]  # empty: free-form
+    default: str | None
     help: str
+
+
+class EnginePort(Protocol):
+    """The engine as tasks see it (`EngineClient` is one)."""
+
+    @property
+    def loaded(self) -> LoadInfo | None: ...
+
+    def generate(
+        self, request: GenerateRequest, *, cancel: CancelToken | None = None
+    ) -> Iterator[GenerationEvent]: ...
+
+    def score(self, request: ScoreRequest, *, cancel: CancelToken | None = None) -> ScoreResult: ...
+
+    def count_tokens(
+        self, texts: Sequence[str], *, cancel: CancelToken | None = None
+    ) -> list[int]: ...
+
+
+@dataclass
+class TaskSink:
+    """Where a running task reports: streamed text, engine events, and progress in words."""
+
+    on_text: Callable[[str], None] | None = None
+    on_event: Callable[[GenerationEvent], None] | None = None
+    on_progress: Callable[[str], None] | None = None
+
+    def event(self, event: GenerationEvent) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+        if isinstance(event, TokenText) and self.on_text is not None:
+            self.on_text(event.text)
+
+    def progress(self, message: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(message)
+
+
+@dataclass
+class Usage:
+    """Engine work a task did, added up over its calls."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    cached_prompt_tokens: int = 0
+    output_tokens: int = 0
+    ttft_ms: float | None = None  # of the first call that produced output
+    decode_tokens_per_s: float = 0.0  # of the longest generation
+    _longest: int = 0
+
+    def add_generation(self, result: GenerationResult) -> None:
+        self._add(result.stats.prompt_tokens, result.stats.cached_prompt_tokens)
+        self.output_tokens += result.stats.output_tokens
+        if self.ttft_ms is None:
+            self.ttft_ms = result.wall_ttft_ms
+        if result.stats.output_tokens >= self._longest:
+            self._longest = result.stats.output_tokens
+            self.decode_tokens_per_s = result.stats.decode_tokens_per_s
+
+    def add_score(self, result: ScoreResult) -> None:
+        self._add(result.stats.prompt_tokens, result.stats.cached_prompt_tokens)
+        if self.ttft_ms is None:
+            self.ttft_ms = result.stats.total_ms
+
+    def _add(self, prompt: int, cached: int) -> None:
+        self.calls += 1
+        self.prompt_tokens += prompt
+        self.cached_prompt_tokens += cached
+
+
+@dataclass
+class TaskResult:
+    output: Any  # text, or the extracted JSON value
+    confidence: float | None
+    finish_reason: str = "stop"
+    details: dict[str, Any] = field(default_factory=dict)  # task-specific, JSON-ready
+    usage: Usage = field(default_factory=Usage)
 
 
 class Task(Protocol):
@@ -22,23 +115,62 @@ class Task(Protocol):
     title: str
     options: tuple[TaskOption, ...]
 
-    def build_request(self, text: str, options: Mapping[str, str]) -> GenerateRequest:
-        """Instructions first, user text last: the instructions form a prefix the engine's
-        KV cache reuses from one request to the next."""
-        ...
+    def run(
+        self,
+        text: str,
+        options: Mapping[str, Any],
+        engine: EnginePort,
+        sink: TaskSink,
+        cancel: CancelToken | None = None,
+    ) -> TaskResult: ...
 
 
-def option_value(task: Task, options: Mapping[str, str], name: str) -> str:
-    """The chosen value of an option, checked against its choices."""
-    from hearth.core.errors import UsageError
-
+def choice(task: Task, options: Mapping[str, Any], name: str) -> str:
+    """The chosen value of a choice option, checked against its choices."""
     for option in task.options:
         if option.name == name:
-            value = options.get(name, option.default)
+            value = options.get(name) or option.default
             if value not in option.choices:
                 raise UsageError(
                     f"{task.name}: '{value}' is not a {name}; choose one of: "
                     + ", ".join(option.choices)
                 )
-            return value
+            return str(value)
     raise KeyError(name)
+
+
+def run_generation(
+    engine: EnginePort,
+    request: GenerateRequest,
+    sink: TaskSink,
+    usage: Usage,
+    cancel: CancelToken | None,
+) -> GenerationResult:
+    """One streamed generation, its events passed to the sink and its work counted."""
+    result: GenerationResult | None = None
+    for event in engine.generate(request, cancel=cancel):
+        sink.event(event)
+        if isinstance(event, GenerationResult):
+            result = event
+    assert result is not None
+    usage.add_generation(result)
+    return result
+
+
+def clean_input(text: str) -> str:
+    """The user's text, refused when there is nothing to work on."""
+    if "\x00" in text or _mostly_binary(text):
+        raise UsageError(
+            "The input looks like binary data, not text. Give a plain text file (.txt, .md) "
+            "or paste the text itself."
+        )
+    stripped = text.strip()
+    if not stripped:
+        raise UsageError("The text is empty: give the task something to work on.")
+    return stripped
+
+
+def _mostly_binary(text: str) -> bool:
+    sample = text[:4096]
+    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    return len(sample) > 0 and bad / len(sample) > 0.1

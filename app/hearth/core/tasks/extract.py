@@ -1,0 +1,105 @@
+"""Extract structured data from a text into a JSON Schema, by constrained decoding.
+
+The schema becomes a grammar, so the model can only produce JSON of that shape; the result is
+still validated against the schema and any violation is reported (a grammar cannot enforce
+every detail, e.g. formats). Greedy decoding: extraction wants the most likely reading.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from hearth.core.cancel import CancelToken
+from hearth.core.engine.chat_template import Message
+from hearth.core.engine.types import GenerateRequest
+from hearth.core.errors import HearthError, UsageError
+from hearth.core.tasks.confidence import generation_confidence
+from hearth.core.tasks.schemas import BUILT_IN, check_schema, load_schema, violations
+from hearth.core.tasks.task import (
+    EnginePort,
+    TaskOption,
+    TaskResult,
+    TaskSink,
+    Usage,
+    clean_input,
+    run_generation,
+)
+
+SYSTEM = (
+    "You extract information from texts into JSON. Use only what the text says: leave out "
+    "optional fields the text does not mention, and never invent values. The JSON must match "
+    "this JSON Schema:"
+)
+MAX_TOKENS = 2048
+
+
+class Extract:
+    name = "extract"
+    title = "Extract"
+    options: tuple[TaskOption, ...] = (
+        TaskOption(
+            "schema",
+            tuple(BUILT_IN),
+            "contact",
+            "a built-in schema, a JSON Schema file, or a schema object",
+        ),
+    )
+
+    def build_request(self, text: str, schema: Mapping[str, Any]) -> GenerateRequest:
+        return GenerateRequest(
+            messages=(
+                Message("system", f"{SYSTEM}\n{json.dumps(schema, ensure_ascii=False)}"),
+                Message("user", f"Text:\n{text}"),
+            ),
+            max_tokens=MAX_TOKENS,
+            temperature=0.0,
+            json_schema=dict(schema),
+            logprobs=True,
+        )
+
+    def run(
+        self,
+        text: str,
+        options: Mapping[str, Any],
+        engine: EnginePort,
+        sink: TaskSink,
+        cancel: CancelToken | None = None,
+    ) -> TaskResult:
+        text = clean_input(text)
+        schema = self._schema(options.get("schema"))
+        usage = Usage()
+        result = run_generation(engine, self.build_request(text, schema), sink, usage, cancel)
+        if result.finish_reason == "length":
+            raise HearthError(
+                f"The extracted JSON was cut off after {result.stats.output_tokens} tokens, "
+                "before it was complete. Use a schema with fewer or shorter fields, or a "
+                "shorter text."
+            )
+        try:
+            # strict=False: a control character inside a string is kept, not fatal.
+            value = json.loads(result.text, strict=False)
+        except ValueError as exc:
+            raise HearthError(
+                f"The model's answer was not valid JSON ({exc}) despite the grammar; this "
+                "should not happen. Try again, or report it with the model's name."
+            ) from exc
+        problems = violations(value, schema)
+        return TaskResult(
+            output=value,
+            confidence=generation_confidence(result.token_logprobs),
+            finish_reason=result.finish_reason,
+            details={"valid": not problems, "violations": problems, "json": result.text},
+            usage=usage,
+        )
+
+    def _schema(self, spec: Any) -> dict[str, Any]:
+        if spec is None:
+            return BUILT_IN["contact"]
+        if isinstance(spec, str):
+            return load_schema(spec)
+        if isinstance(spec, dict):
+            check_schema(spec)
+            return spec
+        raise UsageError("The schema must be a built-in name, a file, or a JSON object.")

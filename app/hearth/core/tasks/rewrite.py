@@ -1,0 +1,144 @@
+"""Rewrite a text: proofread it, change its tone, shorten it, or follow an instruction.
+
+Follow-up refinement ("warmer", "shorter") continues the conversation with the previous
+result. What must not change (code, quotations, URLs, numbers) is named in the instructions
+and checked afterwards; the result says which spans did not survive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hearth.core.cancel import CancelToken
+from hearth.core.engine.chat_template import Message
+from hearth.core.engine.types import GenerateRequest
+from hearth.core.errors import UsageError
+from hearth.core.tasks.cleanup import strip_chatter
+from hearth.core.tasks.confidence import generation_confidence
+from hearth.core.tasks.protected_spans import missing_spans
+from hearth.core.tasks.task import (
+    EnginePort,
+    TaskOption,
+    TaskResult,
+    TaskSink,
+    Usage,
+    clean_input,
+    run_generation,
+)
+from hearth.core.tasks.text_diff import word_changes
+
+STYLES = {
+    "proofread": "Correct the spelling, grammar and punctuation of the text. Change nothing "
+    "else: keep its wording, tone, structure and line breaks.",
+    "friendly": "Rewrite the text in a warm, friendly tone, keeping its meaning.",
+    "professional": "Rewrite the text in a clear, professional tone, keeping its meaning.",
+    "concise": "Rewrite the text to be as short as possible while keeping every fact.",
+}
+CUSTOM = "custom"
+
+SYSTEM = (
+    "You rewrite texts for the user. Keep code, quoted text, URLs and numbers exactly as "
+    "they are. Answer in the language of the text. Give only the rewritten text, with no "
+    "introduction, explanation or quotation marks around it."
+)
+
+MIN_ANSWER_TOKENS = 64
+
+
+class Rewrite:
+    name = "rewrite"
+    title = "Rewrite"
+    options: tuple[TaskOption, ...] = (
+        TaskOption("style", (*STYLES, CUSTOM), "proofread", "what kind of rewrite"),
+        TaskOption("instruction", (), None, "custom: what to do with the text"),
+        TaskOption("previous", (), None, "refine: the previous result to change further"),
+        TaskOption("follow_up", (), None, "refine: how to change it (e.g. 'warmer')"),
+    )
+
+    def build_request(
+        self,
+        text: str,
+        instruction: str,
+        *,
+        previous: str | None = None,
+        follow_up: str | None = None,
+        max_tokens: int = 1024,
+    ) -> GenerateRequest:
+        messages = [
+            Message("system", f"{SYSTEM}\n\n{instruction}"),
+            Message("user", f"Text:\n\n{text}"),
+        ]
+        if previous is not None and follow_up is not None:
+            messages += [
+                Message("assistant", previous),
+                Message("user", f"{follow_up.strip()} Give only the rewritten text."),
+            ]
+        return GenerateRequest(
+            messages=tuple(messages), max_tokens=max_tokens, temperature=0.3, logprobs=True
+        )
+
+    def run(
+        self,
+        text: str,
+        options: Mapping[str, Any],
+        engine: EnginePort,
+        sink: TaskSink,
+        cancel: CancelToken | None = None,
+    ) -> TaskResult:
+        lead = len(text) - len(text.lstrip())
+        text = clean_input(text)
+        style, instruction = self._instruction(options)
+        previous, follow_up = options.get("previous"), options.get("follow_up")
+        if (previous is None) != (follow_up is None):
+            raise UsageError("To refine a rewrite, give both the previous result and a follow-up.")
+        # Room for an answer a little longer than the text (friendlier usually means longer).
+        input_tokens = engine.count_tokens([previous or text], cancel=cancel)[0]
+        request = self.build_request(
+            text,
+            instruction,
+            previous=previous,
+            follow_up=follow_up,
+            max_tokens=max(MIN_ANSWER_TOKENS, 2 * input_tokens),
+        )
+        usage = Usage()
+        result = run_generation(engine, request, sink, usage, cancel)
+        output = strip_chatter(result.text)
+        missing = missing_spans(previous or text, output)
+        details: dict[str, Any] = {
+            "style": style,
+            "protected_ok": not missing,
+            "protected_missing": [{"kind": m.kind, "text": m.text} for m in missing],
+        }
+        if style == "proofread" and previous is None:
+            details["changes"] = [
+                {**c.as_dict(), "start": c.start + lead} for c in word_changes(text, output)
+            ]
+        if missing:
+            details["warnings"] = [
+                f"The rewrite changed or dropped {len(missing)} protected span(s) "
+                f"(code, quotations, URLs or numbers): "
+                + ", ".join(repr(m.text[:40]) for m in missing[:5])
+            ]
+        return TaskResult(
+            output=output,
+            confidence=generation_confidence(result.token_logprobs),
+            finish_reason=result.finish_reason,
+            details=details,
+            usage=usage,
+        )
+
+    def _instruction(self, options: Mapping[str, Any]) -> tuple[str, str]:
+        custom = str(options.get("instruction") or "").strip()
+        style = str(options.get("style") or (CUSTOM if custom else "proofread"))
+        if style == CUSTOM:
+            if not custom:
+                raise UsageError("A custom rewrite needs an instruction (--instruction TEXT).")
+            return style, custom
+        if style not in STYLES:
+            raise UsageError(
+                f"rewrite: '{style}' is not a style; choose one of: " + ", ".join((*STYLES, CUSTOM))
+            )
+        if custom:
+            return style, f"{STYLES[style]} Also: {custom}"
+        return style, STYLES[style]
