@@ -51,6 +51,7 @@ class ModelSpec:
     name: str = "Hearth Test Tiny"
     seed: int = 0
     control_tokens: bool = True  # False: a vocabulary with no chat markers at all
+    vocab_size: int | None = None  # pad the vocabulary to this size (real-shape models)
     extra_kv: dict[str, int | str] = field(default_factory=dict)
 
 
@@ -70,6 +71,11 @@ def write_model(path: Path, spec: ModelSpec | None = None) -> Path:
     spec = spec or ModelSpec()
     rng = np.random.default_rng(spec.seed)
     tokens, types, merges = vocabulary(spec.control_tokens)
+    if spec.vocab_size is not None:
+        # Unused filler tokens: the output layer gets the real model's width.
+        for i in range(spec.vocab_size - len(tokens)):
+            tokens.append(f"<|filler_{i}|>")
+            types.append(int(gguf.TokenType.UNUSED))
     n_vocab = len(tokens)
     head_dim = spec.width // spec.heads
 

@@ -213,7 +213,8 @@ def _run_batch(
         if problem is not None:
             failures += 1
             record["error"] = problem
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        # ASCII-escaped: a raw U+2028 or U+0085 in a line would split it for many readers.
+        sys.stdout.write(json.dumps(record, ensure_ascii=True) + "\n")
         sys.stdout.flush()
         _progress_bar(done, total, started)
     sys.stderr.write("\n")
