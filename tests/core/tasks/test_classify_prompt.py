@@ -177,3 +177,11 @@ def test_labels_without_extras_have_no_examples_section() -> None:
     assert "A. spam" in system.splitlines()
     assert "B. ham" in system.splitlines()
     assert "Examples:" not in system
+
+
+def test_all_options_impossible_is_a_clear_error() -> None:
+    from hearth.core.errors import EngineError
+    from hearth.core.tasks.classify import _normalise
+
+    with pytest.raises(EngineError, match="no probability"):
+        _normalise([float("-inf"), float("-inf")])

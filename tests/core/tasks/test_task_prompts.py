@@ -207,3 +207,13 @@ def test_binary_input_is_refused(text: str) -> None:
 )
 def test_normal_text_passes_stripped(text: str, clean: str | None) -> None:
     assert clean_input(text) == (text.strip() if clean is None else clean)
+
+
+def test_rewrite_keeps_a_first_line_that_is_the_users_own() -> None:
+    from hearth.core.tasks.rewrite import _without_chatter
+
+    source = "Here is my plan:\nwake up early\n"
+    assert _without_chatter("Here is my plan:\nWake up early.", source).startswith("Here is")
+    assert _without_chatter("Here is the text:\nWake up early.", "wake up early") == (
+        "Wake up early."
+    )

@@ -21,7 +21,7 @@ from typing import Any
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.chat_template import Message
 from hearth.core.engine.types import ScoreRequest
-from hearth.core.errors import UsageError
+from hearth.core.errors import EngineError, UsageError
 from hearth.core.tasks.labels import Label, fingerprint, parse_labels
 from hearth.core.tasks.task import EnginePort, TaskOption, TaskResult, TaskSink, Usage, clean_input
 
@@ -125,6 +125,11 @@ class Classify:
 def _normalise(logprobs: Sequence[float]) -> tuple[list[float], float]:
     """Probabilities over the labels only (summing to 1), and the mass they had in all."""
     top = max(logprobs)
+    if not math.isfinite(top):
+        raise EngineError(
+            "The model gave no probability to any of the options, so no label can be chosen. "
+            "The model may not follow instructions; try an instruct model."
+        )
     weights = [math.exp(x - top) for x in logprobs]
     total = sum(weights)
     return [w / total for w in weights], math.exp(top) * total

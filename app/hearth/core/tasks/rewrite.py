@@ -103,7 +103,7 @@ class Rewrite:
         )
         usage = Usage()
         result = run_generation(engine, request, sink, usage, cancel)
-        output = strip_chatter(result.text)
+        output = _without_chatter(result.text, previous or text)
         missing = missing_spans(previous or text, output)
         details: dict[str, Any] = {
             "style": style,
@@ -142,3 +142,11 @@ class Rewrite:
         if custom:
             return style, f"{STYLES[style]} Also: {custom}"
         return style, STYLES[style]
+
+
+def _without_chatter(answer: str, source: str) -> str:
+    """Strip a preamble, unless the source text itself begins with that line."""
+    first_line = answer.strip().split("\n", 1)[0].strip()
+    if first_line and source.strip().startswith(first_line):
+        return answer.strip()
+    return strip_chatter(answer)

@@ -1,8 +1,14 @@
 """JSON Schemas for extraction: the built-in ones, and checks of a user's schema.
 
 A schema is checked twice before any decoding: that it is a valid JSON Schema at all, and
-that every keyword in it is one llama.cpp's grammar converter enforces. A keyword it would
-ignore is refused by name, rather than letting decoding silently fall back to free-form JSON.
+that every keyword in it is one llama.cpp's grammar converter understands. A keyword it does
+not know is refused by name, rather than letting decoding silently fall back to free-form JSON.
+
+The converter (llama-cpp-python 0.3.x) shapes the structure (types, properties, required,
+enum, const, arrays, lengths, patterns, date/time/uuid formats) but only approximates some
+value constraints: minimum/maximum, other formats, `oneOf` (as `anyOf`), `allOf` (merged
+properties). Those are accepted and checked after decoding by `violations`, which the extract
+result reports, rather than refusing the many ordinary schemas that use them.
 """
 
 from __future__ import annotations
@@ -96,8 +102,8 @@ BUILT_IN: dict[str, dict[str, Any]] = {
     },
 }
 
-# What llama.cpp's json_schema_to_gbnf turns into grammar rules (0.3.x), plus annotations
-# that need no enforcement.
+# What llama.cpp's json_schema_to_gbnf understands (0.3.x; see the module docstring for what
+# it only approximates), plus annotations that need no enforcement.
 ENFORCED = {
     "type",
     "properties",
