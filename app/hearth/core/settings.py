@@ -2,12 +2,15 @@
 
 Loading never fails: a damaged file is kept beside the real one as `settings.json.bak`, Hearth
 starts with defaults for what it could not read, and the caller gets the problems to show.
+
+No secret is ever a setting: cloud API keys live in the OS keychain (hearth.core.cloud.keys).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,10 +18,31 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from hearth.core.atomic_write import write_atomically
+from hearth.core.cloud.presets import preset_names
+from hearth.core.cloud.url import base_url_problem
 from hearth.core.errors import HearthError
 
 SCHEMA_VERSION = 1
 CLOUD_POLICIES = ("never", "ask", "auto", "always")
+DEFAULT_AUTO_THRESHOLD = 0.7
+
+# Fields added after the first release whose defaults mean "not chosen by the user": they are
+# written only once they differ from the default. A price table, threshold or timeout the user
+# never touched then follows Hearth's defaults as they are revised, instead of being frozen into
+# the file; and someone who never sets up a cloud provider keeps a file without cloud clutter.
+_WRITTEN_WHEN_CHANGED = frozenset(
+    {
+        "cloud_preset",
+        "cloud_base_url",
+        "cloud_model",
+        "cloud_task_policies",
+        "cloud_auto_threshold",
+        "cloud_connect_timeout_s",
+        "cloud_read_timeout_s",
+        "cloud_prices",
+        "redaction_names",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -34,20 +58,87 @@ class Settings:
     air_gapped: bool = False
     cloud_policy: str = "never"
     keep_history: bool = True
+    # Cloud escalation. The provider is a preset name and/or a base URL (a URL overrides the
+    # preset's); the key is in the keychain, never here.
+    cloud_preset: str | None = None
+    cloud_base_url: str | None = None
+    cloud_model: str | None = None
+    # Task name -> policy, overriding `cloud_policy` for that task.
+    cloud_task_policies: dict[str, str] = field(default_factory=dict, hash=False)
+    # Auto mode escalates when the local confidence is below this (calibrated per label set).
+    cloud_auto_threshold: float = DEFAULT_AUTO_THRESHOLD
+    cloud_connect_timeout_s: float = 10.0
+    # The longest silence tolerated while waiting for the answer (or its next piece).
+    cloud_read_timeout_s: float = 60.0
+    # Model -> {"input": USD, "output": USD} per million tokens; adds to and overrides the
+    # built-in table of hearth.core.ledger.prices.
+    cloud_prices: dict[str, dict[str, float]] = field(default_factory=dict, hash=False)
+    # Names (people, clients, projects) replaced by placeholders before anything is sent.
+    redaction_names: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Settings:
         updated = dataclasses.replace(self, **changes)
         problems = _validate(dataclasses.asdict(updated))[1]
         if problems:
             raise ValueError("; ".join(problems))
-        return updated
+        return dataclasses.replace(
+            updated, **{k: _normalise(k, v) for k, v in changes.items() if k in _NORMALISE}
+        )
 
     def to_json(self) -> bytes:
-        return (json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + "\n").encode()
+        defaults = Settings()
+        data = {
+            name: value
+            for name, value in dataclasses.asdict(self).items()
+            if name not in _WRITTEN_WHEN_CHANGED or value != getattr(defaults, name)
+        }
+        return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
 
 
 def _int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _name(value: object, longest: int = 200) -> bool:
+    """A short one-line identifier (a model, task or person's name)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= longest
+        and value == value.strip()
+        and value.isprintable()
+    )
+
+
+def _base_url(value: object) -> bool:
+    return value is None or (isinstance(value, str) and base_url_problem(value) is None)
+
+
+def _task_policies(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        _name(task) and policy in CLOUD_POLICIES for task, policy in value.items()
+    )
+
+
+def _prices(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        _name(model)
+        and isinstance(price, dict)
+        and set(price) == {"input", "output"}
+        and all(_number(p) and 0 <= p <= 10_000 for p in price.values())
+        for model, price in value.items()
+    )
+
+
+def _names(value: object) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) <= 10_000
+        and all(_name(name) for name in value)
+    )
 
 
 _CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
@@ -58,6 +149,39 @@ _CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
     "air_gapped": (lambda v: isinstance(v, bool), "true or false"),
     "cloud_policy": (lambda v: v in CLOUD_POLICIES, " | ".join(CLOUD_POLICIES)),
     "keep_history": (lambda v: isinstance(v, bool), "true or false"),
+    "cloud_preset": (
+        lambda v: v is None or v in preset_names(),
+        "null or one of " + " | ".join(preset_names()),
+    ),
+    "cloud_base_url": (_base_url, "null or an http(s) URL without credentials"),
+    "cloud_model": (lambda v: v is None or _name(v), "null or a model name"),
+    "cloud_task_policies": (_task_policies, "an object of task name -> never|ask|auto|always"),
+    "cloud_auto_threshold": (lambda v: _number(v) and 0 <= v <= 1, "a number from 0 to 1"),
+    "cloud_connect_timeout_s": (lambda v: _number(v) and 1 <= v <= 600, "1 to 600 seconds"),
+    "cloud_read_timeout_s": (lambda v: _number(v) and 1 <= v <= 3600, "1 to 3600 seconds"),
+    "cloud_prices": (
+        _prices,
+        'an object of model -> {"input": USD, "output": USD} per million tokens',
+    ),
+    "redaction_names": (_names, "a list of names"),
+}
+
+
+def _normalise(name: str, value: Any) -> Any:
+    """JSON has lists and ints where the fields hold tuples and floats."""
+    return _NORMALISE[name](value) if name in _NORMALISE else value
+
+
+_NORMALISE: dict[str, Callable[[Any], Any]] = {
+    "cloud_task_policies": dict,
+    "cloud_auto_threshold": float,
+    "cloud_connect_timeout_s": float,
+    "cloud_read_timeout_s": float,
+    "cloud_prices": lambda table: {
+        model: {side: float(price[side]) for side in ("input", "output")}
+        for model, price in table.items()
+    },
+    "redaction_names": tuple,
 }
 
 
@@ -70,7 +194,7 @@ def _validate(raw: dict[str, object]) -> tuple[dict[str, object], list[str]]:
             continue
         value = raw[name]
         if check(value):
-            good[name] = value
+            good[name] = _normalise(name, value)
         else:
             problems.append(f"'{name}' was {value!r}, expected {expected}; using the default")
     return good, problems

@@ -1,0 +1,1 @@
+"""Talking to a large model elsewhere: any OpenAI-compatible chat-completions endpoint."""
