@@ -14,7 +14,6 @@ vocabulary, are skipped over and only their lengths are recorded.
 
 from __future__ import annotations
 
-import errno
 import math
 import os
 import stat
@@ -26,6 +25,14 @@ from types import MappingProxyType
 from typing import BinaryIO, Final
 
 from hearth.core.errors import ModelFileError
+from hearth.core.models.file_checks import (
+    CHOOSE_GGUF,
+    changed_while_reading,
+    file_identity,
+    stat_regular_file,
+    unreadable,
+    vanished_while_reading,
+)
 
 __all__ = [
     "GGML_TYPE_SIZES",
@@ -165,7 +172,6 @@ _FOREIGN_MAGICS: Final = (
     (b"<!doctype", "a web page, not a model; the download probably saved an error page"),
     (b"<html", "a web page, not a model; the download probably saved an error page"),
 )
-_CHOOSE_GGUF: Final = "Choose a .gguf model file, such as one downloaded from Hugging Face."
 _DOWNLOAD_AGAIN: Final = "Download it again or copy the whole file."
 
 
@@ -258,6 +264,42 @@ class GGUFHeader:
         """Key/value heads; for per-layer counts, the largest (a safe memory estimate)."""
         return self._arch_int("attention.head_count_kv")
 
+    @property
+    def key_length(self) -> int | None:
+        """Width of one head's keys, when the file says (Qwen3, Gemma: not width / heads)."""
+        return self._arch_int("attention.key_length")
+
+    @property
+    def value_length(self) -> int | None:
+        """Width of one attention head's values, when the file says."""
+        return self._arch_int("attention.value_length")
+
+    @property
+    def vocab_size(self) -> int:
+        """Tokens in the vocabulary (0 for a file without one, such as an adapter)."""
+        return self.array_lengths.get("tokenizer.ggml.tokens", 0)
+
+    @property
+    def file_kind(self) -> str:
+        """`general.type`: "model" (also when absent, as in older files), "adapter", ..."""
+        return _str_value(self.metadata, "general.type") or "model"
+
+    @property
+    def adapter_type(self) -> str | None:
+        """`adapter.type` of an adapter file, such as "lora"."""
+        return _str_value(self.metadata, "adapter.type")
+
+    @property
+    def is_lora(self) -> bool:
+        return self.file_kind == "adapter" and self.adapter_type == "lora"
+
+    @property
+    def lora_alpha(self) -> float | None:
+        value = self.metadata.get("adapter.lora.alpha")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return float(value)
+
     def _arch_int(self, suffix: str) -> int | None:
         arch = self.architecture
         return None if arch is None else _int_value(self.metadata, f"{arch}.{suffix}")
@@ -274,26 +316,23 @@ def read_gguf_header(path: str | os.PathLike[str]) -> GGUFHeader:
     try:
         file_path = Path(os.fspath(path))
     except TypeError as exc:
-        raise ModelFileError(f"{path!r} is not a file path. {_CHOOSE_GGUF}") from exc
-    before = _stat_regular_file(file_path)
+        raise ModelFileError(f"{path!r} is not a file path. {CHOOSE_GGUF}") from exc
+    before = stat_regular_file(file_path)
     try:
         with open(file_path, "rb") as file:
             opened = os.fstat(file.fileno())
-            if not stat.S_ISREG(opened.st_mode) or _identity(opened) != _identity(before):
-                raise _changed(file_path)
+            if not stat.S_ISREG(opened.st_mode) or file_identity(opened) != file_identity(before):
+                raise changed_while_reading(file_path)
             try:
                 header = _Parser(file, file_path, opened.st_size).parse()
             finally:
                 # A file still being written looks truncated; say what is really going on.
-                if _identity(os.fstat(file.fileno())) != _identity(opened):
-                    raise _changed(file_path)
+                if file_identity(os.fstat(file.fileno())) != file_identity(opened):
+                    raise changed_while_reading(file_path)
     except FileNotFoundError as exc:
-        raise ModelFileError(
-            f"{file_path} disappeared while Hearth was reading it. "
-            "Check that the file is still there and try again."
-        ) from exc
+        raise vanished_while_reading(file_path) from exc
     except OSError as exc:
-        raise _os_error(file_path, exc) from exc
+        raise unreadable(file_path, exc) from exc
     except MemoryError as exc:  # a last line of defence; the parser's bounds should prevent it
         raise ModelFileError(
             f"{file_path} has a header too large to read into memory — the file is damaged. "
@@ -301,57 +340,6 @@ def read_gguf_header(path: str | os.PathLike[str]) -> GGUFHeader:
         ) from exc
     _check_attention_shape(header)
     return header
-
-
-# --- the file itself -------------------------------------------------------------------------
-
-
-def _stat_regular_file(path: Path) -> os.stat_result:
-    # Checked before opening: opening a FIFO would block forever, and a device never ends.
-    try:
-        status = os.stat(path)
-    except FileNotFoundError as exc:
-        raise ModelFileError(f"{path} does not exist. Check the path and try again.") from exc
-    except ValueError as exc:  # an embedded NUL byte
-        raise ModelFileError(f"{str(path)!r} is not a valid file path. {_CHOOSE_GGUF}") from exc
-    except OSError as exc:
-        raise _os_error(path, exc) from exc
-    if stat.S_ISDIR(status.st_mode):
-        raise ModelFileError(f"{path} is a folder, not a model file. {_CHOOSE_GGUF}")
-    if not stat.S_ISREG(status.st_mode):
-        raise ModelFileError(f"{path} is not a regular file. {_CHOOSE_GGUF}")
-    return status
-
-
-def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
-    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
-
-
-def _changed(path: Path) -> ModelFileError:
-    return ModelFileError(
-        f"{path} changed while Hearth was reading it (it may still be downloading or copying). "
-        "Wait until it is complete and try again."
-    )
-
-
-def _os_error(path: Path, exc: OSError) -> ModelFileError:
-    if exc.errno == errno.ELOOP:
-        return ModelFileError(
-            f"{path} is a symbolic link that points back to itself (a loop), so there is no "
-            "file to open. Fix or remove the link and choose the real .gguf file."
-        )
-    if isinstance(exc, PermissionError):
-        return ModelFileError(
-            f"Hearth is not allowed to read {path}. Check the file's permissions, or copy it "
-            "somewhere you own and choose the copy."
-        )
-    if isinstance(exc, IsADirectoryError):
-        return ModelFileError(f"{path} is a folder, not a model file. {_CHOOSE_GGUF}")
-    reason = exc.strerror or exc.__class__.__name__
-    return ModelFileError(
-        f"{path} could not be read ({reason}); it may have been moved, deleted or changed "
-        "while Hearth was reading it. Check the file and try again."
-    )
 
 
 # --- buffered reading ------------------------------------------------------------------------
@@ -497,9 +485,9 @@ class _Parser:
         start = head + reader.take(min(64, reader.remaining()))
         for magic, what in _FOREIGN_MAGICS:
             if start.lstrip().startswith(magic):
-                return ModelFileError(f"{self._path} is {what}. {_CHOOSE_GGUF}")
+                return ModelFileError(f"{self._path} is {what}. {CHOOSE_GGUF}")
         return ModelFileError(
-            f"{self._path} is not a GGUF model file (it starts with {head!r}). {_CHOOSE_GGUF}"
+            f"{self._path} is not a GGUF model file (it starts with {head!r}). {CHOOSE_GGUF}"
         )
 
     def _check_version(self, version: int) -> None:

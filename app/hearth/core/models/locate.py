@@ -1,4 +1,4 @@
-"""Turn what the user named (a path, later also a store id) into a model file path."""
+"""Turn what the user named (a path, a store id, a catalog id) into a model file path."""
 
 from __future__ import annotations
 
@@ -6,20 +6,55 @@ import os
 from pathlib import Path
 
 from hearth.core.errors import ModelFileError, UsageError
+from hearth.core.models.catalog import Catalog, CatalogError, load_catalog
+from hearth.core.models.entry import Kind
+from hearth.core.models.store import ModelStore
+from hearth.core.paths import Paths
 
 
-def resolve_model(spec: str | None) -> Path:
+def resolve_model(
+    spec: str | None, store: ModelStore | None = None, catalog: Catalog | None = None
+) -> Path:
+    """The file `spec` names: a .gguf path, or a model of the local store.
+
+    Store ids, catalog ids of installed models and SHA-256 prefixes are looked up in `store`
+    (by default the store under `Paths.from_environment()`, which is where the CLI and the
+    app keep theirs).
+    """
     if spec is None or not spec.strip():
         raise UsageError(
-            "No model chosen. Pass --model PATH to a .gguf file, or pick a model in the app "
-            "(it is remembered in the settings)."
+            "No model chosen. Pass --model with a model id (`hearth models list`) or the path "
+            "to a .gguf file, or pick a model in the app (it is remembered in the settings)."
         )
     path = Path(spec).expanduser()
-    looks_like_path = (
-        path.suffix.lower() == ".gguf" or os.sep in spec or "/" in spec or path.exists()
-    )
+    looks_like_path = path.suffix.lower() == ".gguf" or os.sep in spec or "/" in spec
     if looks_like_path or os.path.lexists(path):
         return path
-    raise ModelFileError(
-        f"No model named '{spec}' is known to Hearth. Give the path to a .gguf file instead."
+    state = (store or ModelStore.for_paths(Paths.from_environment())).load()
+    entry = state.find(spec)
+    if entry is not None:
+        if entry.kind is Kind.LORA:
+            raise UsageError(
+                f"'{entry.id}' is a LoRA adapter, not a model. Choose the base model, and "
+                f"attach the adapter with `hearth models attach {entry.id} --to MODEL`."
+            )
+        return entry.file
+    raise ModelFileError(_unknown(spec, catalog))
+
+
+def _unknown(spec: str, catalog: Catalog | None) -> str:
+    if catalog is None:
+        try:
+            catalog = load_catalog()
+        except CatalogError:
+            catalog = None
+    listed = catalog.get(spec) if catalog is not None else None
+    if listed is not None:
+        return (
+            f"{listed.name} is in Hearth's catalog but not downloaded yet. Get it with "
+            f"`hearth models pull {listed.id}` (about {listed.approx_size_bytes / 1e9:.1f} GB)."
+        )
+    return (
+        f"No model named '{spec}' is known to Hearth. `hearth models list` shows your models; "
+        "or give the path to a .gguf file."
     )
