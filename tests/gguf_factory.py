@@ -52,6 +52,7 @@ class ModelSpec:
     seed: int = 0
     control_tokens: bool = True  # False: a vocabulary with no chat markers at all
     vocab_size: int | None = None  # pad the vocabulary to this size (real-shape models)
+    tied_embeddings: bool = False  # no output.weight: the output reuses token_embd (Llama 3.2)
     extra_kv: dict[str, int | str] = field(default_factory=dict)
 
 
@@ -72,10 +73,11 @@ def write_model(path: Path, spec: ModelSpec | None = None) -> Path:
     rng = np.random.default_rng(spec.seed)
     tokens, types, merges = vocabulary(spec.control_tokens)
     if spec.vocab_size is not None:
-        # Unused filler tokens: the output layer gets the real model's width.
+        # Filler tokens give the output layer the real model's width. Normal tokens, so
+        # that what a random model samples from them still streams as (gibberish) text.
         for i in range(spec.vocab_size - len(tokens)):
-            tokens.append(f"<|filler_{i}|>")
-            types.append(int(gguf.TokenType.UNUSED))
+            tokens.append(f"~f{i}")
+            types.append(int(gguf.TokenType.NORMAL))
     n_vocab = len(tokens)
     head_dim = spec.width // spec.heads
 
@@ -119,7 +121,8 @@ def write_model(path: Path, spec: ModelSpec | None = None) -> Path:
 
     writer.add_tensor("token_embd.weight", matrix(n_vocab, spec.width))
     writer.add_tensor("output_norm.weight", norm())
-    writer.add_tensor("output.weight", matrix(n_vocab, spec.width))
+    if not spec.tied_embeddings:
+        writer.add_tensor("output.weight", matrix(n_vocab, spec.width))
     kv_width = spec.kv_heads * head_dim
     for i in range(spec.layers):
         writer.add_tensor(f"blk.{i}.attn_norm.weight", norm())
