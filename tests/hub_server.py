@@ -44,6 +44,7 @@ class Faults:
     sha256_etag: bool = True  # False: a git-style ETag, so the client must ask paths-info
     ignore_range: bool = False  # answer 200 with the whole file even to a Range request
     head_stall: bool = False  # HEAD never answers
+    xet_headers: bool = False  # announce Xet storage, as the Hub does for most new files
 
 
 @dataclass
@@ -90,6 +91,7 @@ class HubServer:
         self.repos: set[str] = set()
         self.requests: list[LoggedRequest] = []
         self.release = threading.Event()
+        self.stalled = threading.Event()  # set when an answer stops sending (stall fault)
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _Handler)
         self._server.hub = self  # type: ignore[attr-defined]
@@ -230,6 +232,11 @@ class _Handler(BaseHTTPRequestHandler):
             headers["X-Linked-Size"] = str(served.size)
         else:
             headers["ETag"] = f'"{served.git_oid}"'
+        if faults.xet_headers:
+            headers["X-Xet-Hash"] = "e" * 64
+            headers["X-Xet-Refresh-Route"] = (
+                f"/api/models/{served.repo}/xet-read-token/{served.commit}"
+            )
         if start is not None and start >= len(data):
             headers["Content-Range"] = f"bytes */{len(data)}"
             self._answer(416, headers)
@@ -266,6 +273,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if stall_at is not None and sent + len(piece) > stall_at:
                     self.wfile.write(piece[: max(0, stall_at - sent)])
                     self.wfile.flush()
+                    self.hub.stalled.set()
                     self.hub.release.wait(_MAX_WAIT)
                     self.close_connection = True
                     return

@@ -15,9 +15,10 @@ from hearth.core.models import download
 from hearth.core.models.disk_space import MARGIN_BYTES, NotEnoughDiskSpace
 from hearth.core.models.download import Downloader, DownloadVerificationFailed
 from hearth.core.models.file_lock import FileLock, LockTimeout
-from hearth.core.models.hub_client import DownloadError, HubFile, HuggingFaceHub
-from hearth.core.models.hub_watch import DownloadStalled
+from hearth.core.models.hub_client import HuggingFaceHub
+from hearth.core.models.hub_types import DownloadError, HubFile
 from hearth.core.models.progress import Phase, Progress
+from hearth.core.models.transfer_watch import DownloadStalled
 from tests.core.models.conftest import MIB, TEST_TIMEOUTS, sha256_of
 from tests.hub_server import Faults, HubServer
 
@@ -69,6 +70,18 @@ def test_downloads_verifies_and_reports_progress(
     commit = hub.files[(REPO, NAME)].commit
     assert f"/resolve/{commit}/" in hub.requests[1].path
     assert not any("xet" in r.path.lower() for r in hub.requests)
+
+
+def test_a_file_announced_as_xet_is_still_downloaded_over_plain_http(
+    downloader: Downloader, served: Faults, hub: HubServer, big_bytes: bytes
+) -> None:
+    served.xet_headers = True  # hf_xet is installed; Hearth must not use it (see hub_client)
+
+    done = downloader.download(FILE)
+
+    assert done.path.read_bytes() == big_bytes
+    assert [r.method for r in hub.requests] == ["HEAD", "GET"]
+    assert not any("xet" in r.path for r in hub.requests)
 
 
 def test_falls_back_to_paths_info_when_the_etag_is_not_a_sha256(

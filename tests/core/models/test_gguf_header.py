@@ -6,6 +6,7 @@ import os
 import random
 import struct
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -737,3 +738,75 @@ def test_damaged_files_never_raise_anything_else(tmp_path: Path, model_bytes: by
     assert accepted + len(messages) == 300
     assert len(messages) > 100
     assert all(str(path) in message for message in messages)
+
+
+EXTREMES = (0, 1, 7, 2**31, 2**32 - 1, 2**32, 2**62, 2**63 - 1, 2**64 - 1)
+
+
+def crafted_corpus(data: bytes) -> list[tuple[str, bytes]]:
+    """Every count, length, type and offset field of a real file set to extreme values."""
+    where = layout(data)
+    fields: list[tuple[str, str, int]] = [("tensor_count", "<Q", 8), ("kv_count", "<Q", 16)]
+    for key, kv in where.kvs.items():
+        fields.append((f"{key}: key length", "<Q", kv.start))
+        fields.append((f"{key}: value type", "<I", kv.type_at))
+        fields.append((f"{key}: value or array type", "<I", kv.value_at))
+        if data[kv.type_at] == 9:  # an array: its count follows the element type
+            fields.append((f"{key}: array count", "<Q", kv.value_at + 4))
+    for name, tensor in where.tensors.items():
+        fields.append((f"{name}: name length", "<Q", tensor.start))
+        fields.append((f"{name}: dimensions", "<I", tensor.n_dims_at))
+        fields.append((f"{name}: first dimension", "<Q", tensor.dims_at))
+        fields.append((f"{name}: type", "<I", tensor.type_at))
+        fields.append((f"{name}: offset", "<Q", tensor.offset_at))
+    corpus = []
+    for label, fmt, offset in fields:
+        limit = 2 ** (8 * struct.calcsize(fmt)) - 1
+        for value in EXTREMES:
+            buffer = bytearray(data)
+            struct.pack_into(fmt, buffer, offset, min(value, limit))
+            corpus.append((f"{label} = {value}", bytes(buffer)))
+    return corpus
+
+
+def shuffled_corpus(data: bytes, count: int) -> list[tuple[str, bytes]]:
+    """Structural damage: spans of the header deleted, repeated, or swapped with others."""
+    rng = random.Random(7)
+    header_end = layout(data).header_end
+    corpus = []
+    for i in range(count):
+        start = rng.randrange(4, header_end)
+        length = rng.randint(1, 64)
+        span = data[start : start + length]
+        choice = i % 3
+        if choice == 0:
+            mutated = data[:start] + data[start + length :]
+        elif choice == 1:
+            mutated = data[:start] + span * rng.randint(2, 5) + data[start:]
+        else:
+            other = rng.randrange(4, header_end)
+            mutated = data[:other] + span + data[other + len(span) :]
+        corpus.append((f"shuffle {i}", mutated))
+    return corpus
+
+
+def test_hundreds_of_crafted_files_are_refused_or_read_and_none_hangs(
+    tmp_path: Path, model_bytes: bytes
+) -> None:
+    corpus = crafted_corpus(model_bytes) + shuffled_corpus(model_bytes, 150)
+    assert len(corpus) > 400
+    path = tmp_path / "crafted.gguf"
+    messages: list[str] = []
+    slowest = 0.0
+    for _label, data in corpus:
+        path.write_bytes(data)
+        started = time.perf_counter()
+        try:
+            read_gguf_header(path)
+        except ModelFileError as exc:  # anything else fails the test with its traceback
+            messages.append(str(exc))
+        slowest = max(slowest, time.perf_counter() - started)
+    assert len(messages) > len(corpus) // 2
+    assert all(str(path) in message for message in messages)
+    # Bounded work per file: no loop or allocation is sized by an unchecked count.
+    assert slowest < 1.0

@@ -47,6 +47,11 @@ class Found:
     repo: str | None = None  # Hugging Face repo id, when the layout says
     claimed_sha256: str | None = None  # what the app's layout says the hash is (not checked)
 
+    @property
+    def id_hint(self) -> str:
+        """What to base a store id on: the file's name, or Ollama's name for its blob."""
+        return self.name if self.source is Source.OLLAMA else self.path.name
+
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source.value,

@@ -35,9 +35,9 @@ from hearth.core.models.disk_space import (
 )
 from hearth.core.models.file_lock import FileLock
 from hearth.core.models.hashing import is_sha256, sha256_file
-from hearth.core.models.hub_client import DownloadError, HubClient, HubFile, RemoteFile
-from hearth.core.models.hub_watch import HubTimeouts, TransferWatch
+from hearth.core.models.hub_types import DownloadError, HubClient, HubFile, RemoteFile
 from hearth.core.models.progress import Phase, ProgressCallback, ProgressMeter
+from hearth.core.models.transfer_watch import HubTimeouts, TransferWatch
 
 PARTIAL_SUFFIX: Final = ".partial"
 

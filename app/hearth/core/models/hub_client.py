@@ -19,12 +19,10 @@ local or mirror endpoint without Xet headers works the same way.
 
 from __future__ import annotations
 
-import errno
 import functools
 import re
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, BinaryIO, Protocol, cast
+from typing import Any, BinaryIO, cast
 
 import httpx2
 from huggingface_hub import HfApi, get_hf_file_metadata, hf_hub_url
@@ -41,49 +39,13 @@ from huggingface_hub.file_download import http_get
 from huggingface_hub.utils._headers import build_hf_headers
 
 from hearth.core.errors import HearthError
-from hearth.core.models.hub_watch import TransferWatch, watching
+from hearth.core.models.hub_types import DownloadError, HubFile, RemoteFile
+from hearth.core.models.hub_watch import watching
+from hearth.core.models.transfer_watch import TransferWatch
 from hearth.core.version import app_version
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-class DownloadError(HearthError):
-    """The Hub could not be reached or would not give the file. Nothing was registered."""
-
-
-@dataclass(frozen=True)
-class HubFile:
-    """A file in a model repository on the Hub."""
-
-    repo: str
-    filename: str
-    revision: str = "main"
-
-    def __str__(self) -> str:
-        return f"{self.repo}/{self.filename}"
-
-
-@dataclass(frozen=True)
-class RemoteFile:
-    """What the Hub says about a file at a fixed commit."""
-
-    file: HubFile
-    commit: str
-    sha256: str
-    size: int
-
-
-class HubClient(Protocol):
-    """What the downloader needs from the Hub; tests and mirrors may provide their own."""
-
-    endpoint: str
-
-    def describe(self, file: HubFile, watch: TransferWatch) -> RemoteFile: ...
-
-    def fetch(
-        self, remote: RemoteFile, out: BinaryIO, resume_from: int, watch: TransferWatch
-    ) -> None: ...
 
 
 class _SavedBytes:
@@ -246,10 +208,11 @@ class _Translate:
                 "connection and try again; what was downloaded so far is kept."
             )
         if isinstance(exc, OSError) and exc.errno is None and "Consistency check" in str(exc):
+            # http_get's own check: the body was shorter or longer than announced.
             return (
                 f"The server sent a different amount of data than it announced for {file}. "
                 "Try again; what was downloaded so far is kept."
             )
-        if isinstance(exc, OSError) and exc.errno not in (None, errno.EPIPE):
-            return None  # a local disk problem: the downloader knows the paths and says so
+        # Anything else, such as a disk error while writing, is the downloader's to explain:
+        # it knows the paths.
         return None

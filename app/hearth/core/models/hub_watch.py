@@ -20,111 +20,37 @@ the only place Hearth touches process-wide huggingface_hub state.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, Final
 
 import httpx2
 from huggingface_hub import set_client_factory
 
-from hearth.core.cancel import CancelToken
-from hearth.core.errors import HearthError
+from hearth.core.models.transfer_watch import TransferWatch
 
 _ACTIVE: Final[ContextVar[TransferWatch | None]] = ContextVar("hearth_hub_watch", default=None)
 _INSTALL_LOCK: Final = threading.Lock()
 _installed = False
 
 
-class DownloadStalled(HearthError):
-    """The server stopped sending data and retrying did not help."""
-
-
-@dataclass(frozen=True)
-class HubTimeouts:
-    connect: float = 15.0
-    # Seconds without a single byte before an attempt counts as stalled. Generous: a slow but
-    # live connection must never be mistaken for a dead one.
-    read: float = 30.0
-    # Retries in a row that may fail without saving anything before the download pauses.
-    retries_without_progress: int = 3
-
-
-class TransferWatch:
-    """Cancel, timeouts and byte counting for the requests one download makes."""
-
-    def __init__(
-        self,
-        timeouts: HubTimeouts,
-        cancel: CancelToken | None = None,
-        on_bytes: Callable[[int], None] | None = None,
-    ) -> None:
-        self.timeouts = timeouts
-        self._cancel = cancel
-        self._on_bytes = on_bytes
-        self.counting = False  # only the file's body counts as progress
-        self.requests = 0
-        self._failures_without_progress = 0
-
-    def check_cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.raise_if_cancelled()
-
-    def before_request(self, request: httpx2.Request) -> None:
-        self.check_cancel()
-        self.requests += 1
-        timeouts = self.timeouts
-        request.extensions["timeout"] = {
-            "connect": timeouts.connect,
-            "read": timeouts.read,
-            "write": timeouts.read,
-            "pool": timeouts.connect,
-        }
-
-    def body(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
-        """Pass `chunks` through, counting them and stopping at once on cancel."""
-        try:
-            for chunk in chunks:
-                self.check_cancel()
-                if self._on_bytes is not None and chunk:
-                    self._on_bytes(len(chunk))
-                    self.check_cancel()  # the progress callback itself may have cancelled
-                yield chunk
-        except httpx2.TransportError as exc:
-            self._failed(exc)
-            raise
-
-    def saved(self, n: int) -> None:
-        """The library wrote `n` more bytes to the partial file: real progress."""
-        if n > 0:
-            self._failures_without_progress = 0
-
-    def _failed(self, exc: httpx2.TransportError) -> None:
-        # The library retries a failed body (with a Range request) on its own, from what it
-        # has written. Bytes that arrived but were not written yet (it writes 10 MB at a
-        # time) are fetched again, so only written bytes count as progress.
-        self._failures_without_progress += 1
-        if self._failures_without_progress > self.timeouts.retries_without_progress:
-            what = (
-                f"no data for {self.timeouts.read:g} s"
-                if isinstance(exc, httpx2.TimeoutException)
-                else "the connection kept breaking"
-            )
-            raise DownloadStalled(
-                f"The download stalled ({what}; {self._failures_without_progress} attempts "
-                "in a row without progress). What arrived so far is kept: run the download "
-                "again to resume it."
-            ) from exc
-
-
 class _WatchedStream(httpx2.SyncByteStream):
+    """A response body that reports each network read to the watch."""
+
     def __init__(self, inner: Any, watch: TransferWatch) -> None:
         self._inner = inner
         self._watch = watch
 
     def __iter__(self) -> Iterator[bytes]:
-        return self._watch.body(iter(self._inner))
+        watch = self._watch
+        try:
+            for chunk in self._inner:
+                watch.received(len(chunk))
+                yield chunk
+        except httpx2.TransportError as exc:
+            watch.failed(isinstance(exc, httpx2.TimeoutException), exc)
+            raise
 
     def close(self) -> None:
         self._inner.close()
@@ -133,7 +59,8 @@ class _WatchedStream(httpx2.SyncByteStream):
 def _on_request(request: httpx2.Request) -> None:
     watch = _ACTIVE.get()
     if watch is not None:
-        watch.before_request(request)
+        watch.starting_request()
+        request.extensions["timeout"] = watch.timeouts.as_request_timeouts()
 
 
 def _on_response(response: httpx2.Response) -> None:

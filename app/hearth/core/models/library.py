@@ -28,10 +28,10 @@ from hearth.core.models.file_checks import stat_regular_file
 from hearth.core.models.folder_scan import FolderChanges, FolderScanner
 from hearth.core.models.gguf_header import GGUFHeader, read_gguf_header
 from hearth.core.models.hashing import sha256_file
-from hearth.core.models.hub_client import HubFile
+from hearth.core.models.hub_types import HubFile
 from hearth.core.models.lora import check_adapter_matches
 from hearth.core.models.progress import ProgressCallback
-from hearth.core.models.store import Attachment, ModelStore, StoreState
+from hearth.core.models.store import TASK_NAME, Attachment, ModelStore, StoreState
 from hearth.core.paths import Paths
 
 
@@ -184,14 +184,13 @@ class ModelLibrary:
 
     def _adopt_download(self, done: DownloadedFile) -> Added:
         try:
-            header = read_gguf_header(done.path)
+            header = _checked_header(done.path)
         except ModelFileError as exc:
             done.path.unlink(missing_ok=True)
             raise ModelFileError(
                 f"{done.remote.file} downloaded correctly but is not a usable model: "
                 f"{exc.message} It was deleted; nothing was added."
             ) from exc
-        _check_usable(header, done.path)
         final = self._place(done.path, done.remote.file.filename)
         hub = HubOrigin(done.remote.file.repo, done.remote.file.filename, done.remote.commit)
         return self._register(final, header, done.remote.sha256, Source.HUB, hub=hub)
@@ -409,6 +408,8 @@ class ModelLibrary:
             raise UsageError(f"'{adapter.id}' is a model, not a LoRA adapter.")
         if not 0 < scale <= 4:
             raise UsageError(f"A scale of {scale} makes no sense; use a number from 0 to 4.")
+        if not TASK_NAME.match(task):
+            raise UsageError(f"'{task}' is not a task name (such as summarize or rewrite).")
         check_adapter_matches(read_gguf_header(adapter.file), read_gguf_header(base.file))
         attachment = Attachment(task, base.id, adapter.id, scale)
         self.store.update(lambda state: state.with_attachment(attachment))

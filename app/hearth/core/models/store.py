@@ -29,7 +29,7 @@ from hearth.core.paths import Paths
 
 SCHEMA: Final = 1
 INDEX_NAME: Final = "model-index.json"
-_TASK = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+TASK_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _HEX = re.compile(r"^[0-9a-f]{8,64}$")
 
 
@@ -64,7 +64,7 @@ class Attachment:
             data.get("adapter_id"),
             data.get("scale", 1.0),
         )
-        if not (isinstance(task, str) and _TASK.match(task)):
+        if not (isinstance(task, str) and TASK_NAME.match(task)):
             raise ValueError(f"task {task!r} is not a task name")
         if not (isinstance(base, str) and isinstance(adapter, str) and base and adapter):
             raise ValueError("an attachment needs a base and an adapter id")
