@@ -159,7 +159,7 @@ def test_the_summary_proves_what_stayed_on_the_device(ledger: Ledger) -> None:
     assert summary.cloud_spend_usd == pytest.approx(4.0)
     # The local requests priced at big-model: 3 x (1M in x $1 + 0.25M out x $4) + the declined.
     assert summary.spend_avoided_usd == pytest.approx(3 * 2.0 + (100 + 5 * 4) / 1e6)
-    assert summary.escalations == {"confident": 3, "low_confidence": 2}
+    assert summary.routing_reasons == {"confident": 3, "low_confidence": 2}
     assert summary.cloud_failures == {"declined": 1}
     assert summary.by_task == {
         "classify": {"local": 3, "cloud": 1},

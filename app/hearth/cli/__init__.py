@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "run": "hearth.cli.run_command",
     "doctor": "hearth.cli.doctor_command",
     "gui": "hearth.cli.gui_command",
+    "cloud": "hearth.cli.cloud_command",
+    "ledger": "hearth.cli.ledger_command",
 }
 
 

@@ -26,6 +26,7 @@ from hearth.core.errors import PrivacyRefused
 from hearth.core.routing.network_guard import (
     AIR_GAPPED_ENV,
     HF_OFFLINE_ENV,
+    RECORD_ENV,
     NetworkGuard,
     NetworkRefused,
     child_environment,
@@ -228,10 +229,20 @@ def test_a_child_process_guards_itself_from_its_environment(tmp_path: Path) -> N
     assert attempts[0].pid != os.getpid()
 
 
-def test_no_guard_unless_the_environment_asks() -> None:
+def test_no_guard_unless_the_environment_or_the_app_asks(tmp_path: Path) -> None:
     assert child_environment(air_gapped=False) == {}
     assert guard_from_environment({}) is None
     assert guard_from_environment({AIR_GAPPED_ENV: "0"}) is None
+
+    record = tmp_path / "app.jsonl"
+    guard = guard_from_environment({RECORD_ENV: str(record)}, air_gapped=True)
+    assert guard is not None
+    try:
+        with pytest.raises(NetworkRefused):
+            socket.create_connection(("192.0.2.3", 80))
+    finally:
+        guard.uninstall()
+    assert [a.where for a in read_recorded_attempts(record)] == ["192.0.2.3:80"]
 
 
 @pytest.mark.parametrize(

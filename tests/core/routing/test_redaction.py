@@ -231,3 +231,18 @@ def test_streamed_restore_equals_whole_restore(parts: list[tuple[str, str]], siz
     restorer = StreamingRestorer(result)
     pieces = [redacted[i : i + size] for i in range(0, len(redacted), size)]
     assert "".join(restorer.feed(p) for p in pieces) + restorer.flush() == text
+
+
+def test_structured_answers_are_restored_after_parsing() -> None:
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----"
+    result = redact(f'Contact "Ada Lovelace" <ada@example.com>; key {pem}')
+    answer = {
+        "name": "[NAME_1]",
+        "emails": ["[EMAIL_1]"],
+        "[SECRET_1]": {"n": 1, "ok": True, "key": "[SECRET_1]"},
+    }
+    assert result.restore_data(answer) == {
+        "name": "Ada Lovelace",
+        "emails": ["ada@example.com"],
+        pem: {"n": 1, "ok": True, "key": pem},
+    }

@@ -27,7 +27,8 @@ class LedgerSummary:
     # reference model is set or its price is unknown.
     spend_avoided_usd: float | None = None
     reference_model: str | None = None
-    escalations: dict[str, int] = field(default_factory=dict)  # reason -> count
+    # Why each request went where it did (routing Reason codes) -> count.
+    routing_reasons: dict[str, int] = field(default_factory=dict)
     cloud_failures: dict[str, int] = field(default_factory=dict)  # cloud_status -> count
     by_task: dict[str, dict[str, int]] = field(default_factory=dict)  # task -> route -> n
     first: str | None = None
@@ -75,7 +76,7 @@ def summarize(
         ).fetchone()
         avoided = price.cost(int(kept_in), int(kept_out))
 
-    escalations = dict(
+    reasons = dict(
         conn.execute(
             "SELECT escalation_reason, COUNT(*) FROM requests "
             "WHERE escalation_reason IS NOT NULL GROUP BY escalation_reason ORDER BY 2 DESC"
@@ -106,7 +107,7 @@ def summarize(
         unpriced_cloud_requests=int(unpriced),
         spend_avoided_usd=avoided,
         reference_model=reference_model,
-        escalations=escalations,
+        routing_reasons=reasons,
         cloud_failures=failures,
         by_task=by_task,
         first=first,

@@ -313,14 +313,19 @@ def child_environment(*, air_gapped: bool, record_file: Path | None = None) -> d
     return env
 
 
-def guard_from_environment(environ: Mapping[str, str] | None = None) -> NetworkGuard | None:
-    """Install and return a guard when the environment says the process is air-gapped.
+def guard_from_environment(
+    environ: Mapping[str, str] | None = None, *, air_gapped: bool = False
+) -> NetworkGuard | None:
+    """Install and return a guard when this process is air-gapped: because `air_gapped` says
+    so (the app, from its settings or --offline) or because the environment does
+    (HEARTH_AIR_GAPPED=1, as the app passes it to the engine host). Refused attempts are also
+    appended to HEARTH_NETWORK_GUARD_RECORD when that is set.
 
-    Call first thing in a child process (the engine host's main), before anything could
-    connect; keep the returned guard for as long as the process lives.
+    Call it first thing (in the engine host: at the top of main), before anything connects,
+    and keep the returned guard for as long as the process lives.
     """
     env = os.environ if environ is None else environ
-    if env.get(AIR_GAPPED_ENV, "").strip() not in ("1", "true", "yes"):
+    if not air_gapped and env.get(AIR_GAPPED_ENV, "").strip().lower() not in ("1", "true", "yes"):
         return None
     record = env.get(RECORD_ENV, "").strip()
     guard = NetworkGuard(record_file=Path(record) if record else None)

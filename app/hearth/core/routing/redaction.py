@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -274,6 +275,20 @@ class Redaction:
             return lookup.get(key, match.group())
 
         return _PLACEHOLDER.sub(put_back, answer)
+
+    def restore_data(self, value: Any) -> Any:
+        """Restore inside parsed JSON (an extract answer): every string, keys included.
+
+        Restoring the JSON text instead could break it: a value may hold a quote, a backslash
+        or a line break (a PEM key) that a JSON string must escape.
+        """
+        if isinstance(value, str):
+            return self.restore(value)
+        if isinstance(value, list):
+            return [self.restore_data(item) for item in value]
+        if isinstance(value, dict):
+            return {self.restore(str(k)): self.restore_data(v) for k, v in value.items()}
+        return value
 
 
 class Redactor:

@@ -83,6 +83,10 @@ class RoutedAnswer:
     latency_ms: float = 0.0
     ledger_problem: str | None = None  # the request could not be recorded: tell the user
     sent_bytes: int = 0  # size of the payload sent (0: nothing was sent)
+    # For structured answers (extract): the cloud's text with the placeholders still in, and
+    # the redaction, to parse first and restore with `redaction.restore_data` after.
+    cloud_raw_text: str | None = None
+    redaction: Redaction | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -267,6 +271,7 @@ class Router:
             tail = restorer.flush()
             if tail and on_cloud_text is not None:
                 on_cloud_text(tail)
+            outcome.cloud_raw_text = answer.text
             outcome.cloud = dataclasses.replace(answer, text=redaction.restore(answer.text))
 
     # -- the ledger ----------------------------------------------------------------------------
@@ -362,6 +367,7 @@ class _Outcome:
     declined: bool = False
     sent_bytes: int = 0
     redaction: Redaction | None = None
+    cloud_raw_text: str | None = None
 
     def finish(self, seconds: float) -> RoutedAnswer:
         redactions = self.redaction.counts() if self.redaction is not None else {}
@@ -382,6 +388,8 @@ class _Outcome:
             redactions=redactions,
             latency_ms=seconds * 1000,
             sent_bytes=self.sent_bytes,
+            cloud_raw_text=self.cloud_raw_text,
+            redaction=self.redaction,
         )
 
 
