@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import ssl
 import threading
@@ -489,3 +490,13 @@ def test_connection_failures_that_cannot_be_staged_on_loopback(
     assert isinstance(failure, CloudFailure)
     assert failure.kind is kind
     assert words in failure.message
+
+
+def test_the_key_stays_out_of_debug_logs(
+    provider: FakeProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    provider.reply(error(500, "boom"), stream(["ok"]))
+    with caplog.at_level(logging.DEBUG), make_client(provider) as client:
+        client.complete(REQUEST)
+    assert "httpcore" in caplog.text  # the libraries did log the request at this level
+    assert KEY.reveal() not in caplog.text
