@@ -35,6 +35,7 @@ from hearth.core.engine.types import GenerateRequest, LoadOptions, ScoreRequest
 from hearth.core.errors import ChatTemplateError
 from hearth.core.hardware import default_threads
 from hearth.core.models.gguf_header import LLAMA_FILE_TYPES
+from hearth.core.routing.network_guard import guard_from_environment
 
 Emit = Callable[[dict[str, Any]], None]
 
@@ -525,6 +526,9 @@ class Host:
 
 
 def main() -> int:
+    # Air-gapped (HEARTH_AIR_GAPPED=1 from the app): refuse every non-loopback connection
+    # before anything else runs, for as long as the process lives.
+    guard = guard_from_environment()
     # Keep the protocol on a private descriptor; fd 1 now leads to the log like stderr.
     protocol_out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
@@ -534,7 +538,11 @@ def main() -> int:
         target=host.read_requests, args=(sys.stdin.buffer,), name="requests", daemon=True
     )
     reader.start()
-    return host.serve()
+    try:
+        return host.serve()
+    finally:
+        if guard is not None:
+            guard.uninstall()
 
 
 __all__ = ["main"]
