@@ -11,7 +11,11 @@ context, if any:
   library's are fixed at import time from environment variables, and some calls it makes,
   such as paths-info, have none at all);
 - on each response body: count bytes as they arrive from the network (every ~64 KiB), stop
-  at once on cancel, and give up after too many attempts in a row that brought no data.
+  at once on cancel, and give up after too many failed attempts in a row that saved nothing
+  (the rules are `TransferWatch`'s; this module only applies them to httpx2's objects).
+
+Cancel reaches a download at its next network read or request; a server that has gone
+completely silent is noticed only when the read timeout expires.
 
 Requests made outside a watch (none in Hearth today) pass through untouched. This module is
 the only place Hearth touches process-wide huggingface_hub state.
