@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
             task_catalog()["summarize"], "Some text to summarize.", {}, Path(sys.argv[1]),
             Settings(context_size=512),
         )
-    assert outcome.result.stats.output_tokens >= 1
+    assert outcome.result.usage.output_tokens >= 1
     forbidden = ("PySide6", "shiboken6", "llama_cpp")
     leaked = sorted(m for m in sys.modules if m.split(".")[0] in forbidden)
     print("LEAKED:" + ",".join(leaked))

@@ -33,8 +33,28 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def _command_modules() -> dict[str, ModuleType]:
-    return {name: importlib.import_module(module) for name, module in COMMANDS.items()}
+def _requested(args: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any."""
+    for arg in args:
+        if arg == "--":
+            break
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _command_modules(args: Sequence[str]) -> dict[str, ModuleType]:
+    """Import only the command being run: all of them together (httpx, huggingface_hub,
+    jsonschema, Qt…) would add most of a second to every command. Help and unknown commands
+    import them all, so that every command is listed."""
+    requested = _requested(args)
+    if requested in COMMANDS:
+        names = [requested]
+    elif requested is None and not {"-h", "--help"} & set(args):
+        names = ["gui"]  # `hearth` alone opens the app
+    else:
+        names = list(COMMANDS)
+    return {name: importlib.import_module(COMMANDS[name]) for name in names}
 
 
 def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
@@ -56,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(importlib.import_module("hearth.core.engine.host").main())
     debug = "--debug" in args_list
     try:
-        modules = _command_modules()
+        modules = _command_modules(args_list)
         args = build_parser(modules).parse_args(args_list)
         name = args.command or "gui"
         with CommandContext.create() as context:

@@ -17,21 +17,15 @@ import jinja2
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from hearth.core.engine.messages import Message
 from hearth.core.errors import ChatTemplateError
+
+__all__ = ["ChatTemplate", "FallbackFormat", "Message", "choose_template", "fold_system_into_user"]
 
 # A rendered prompt larger than this is a template gone wrong, not a conversation.
 MAX_RENDERED_CHARS = 4_000_000
 # Integers past this size are not counters or lengths but an attempt to exhaust the CPU.
 _MAX_INT_BITS = 4096
-
-
-@dataclass(frozen=True)
-class Message:
-    role: str  # "system" | "user" | "assistant"
-    content: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"role": self.role, "content": self.content}
 
 
 @dataclass(frozen=True)

@@ -405,6 +405,8 @@ def _load_llama(
                 n_gpu_layers=options.gpu_layers,
                 use_mmap=True,
                 seed=options.seed,
+                lora_path=options.lora_path,
+                lora_scale=options.lora_scale,
                 verbose=True,  # llama.cpp's own log goes to the engine log: crash evidence
             )
     except (ValueError, RuntimeError) as exc:

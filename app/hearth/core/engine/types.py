@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from hearth.core.engine.chat_template import Message
+from hearth.core.engine.messages import Message
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class LoadOptions:
     gpu_layers: int = -1  # -1: all layers when a GPU backend exists
     batch_size: int = 512
     seed: int = 0
+    # A LoRA adapter applied on top (llama-cpp-python then reads the model without mmap).
+    lora_path: str | None = None
+    lora_scale: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

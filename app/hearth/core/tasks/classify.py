@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hearth.core.cancel import CancelToken
-from hearth.core.engine.chat_template import Message
+from hearth.core.engine.messages import Message
 from hearth.core.engine.types import ScoreRequest
 from hearth.core.errors import EngineError, UsageError
 from hearth.core.tasks.labels import Label, fingerprint, parse_labels

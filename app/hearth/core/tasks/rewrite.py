@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hearth.core.cancel import CancelToken
-from hearth.core.engine.chat_template import Message
+from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest
 from hearth.core.errors import UsageError
 from hearth.core.tasks.cleanup import strip_chatter

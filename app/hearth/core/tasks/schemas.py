@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from hearth.core.errors import UsageError
 
 _STR = {"type": "string", "maxLength": 200}
@@ -165,6 +163,8 @@ def load_schema(spec: str) -> dict[str, Any]:
 
 
 def check_schema(schema: Any) -> None:
+    import jsonschema  # a fifth of a second to import: only when a schema is used
+
     if not isinstance(schema, dict):
         kind = "null" if schema is None else type(schema).__name__
         raise UsageError(f"The JSON Schema is invalid: it must be a JSON object, not a {kind}.")
@@ -222,6 +222,8 @@ def _external_refs(schema: Any) -> str | None:
 
 def violations(instance: Any, schema: Mapping[str, Any]) -> list[str]:
     """Where `instance` breaks `schema`, in words; empty when it is valid."""
+    import jsonschema
+
     validator_class = jsonschema.validators.validator_for(schema)
     validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
     return [

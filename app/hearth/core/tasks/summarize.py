@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hearth.core.cancel import CancelToken
-from hearth.core.engine.chat_template import Message
+from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest
 from hearth.core.errors import InputTooLong
 from hearth.core.tasks.cleanup import strip_chatter
@@ -134,7 +134,8 @@ class Summarize:
                     "settings, or use a stronger model."
                 )
             sink.progress("Combining the parts")
-        final = run_generation(engine, self.build_request(text, style), sink, usage, cancel)
+        final_request = self.build_request(text, style, _answer_tokens(engine))
+        final = run_generation(engine, final_request, sink, usage, cancel)
         details: dict[str, Any] = {"style": style}
         if parts_summarized:
             details["parts"] = parts_summarized
@@ -152,10 +153,16 @@ class Summarize:
         assert engine.loaded is not None
         framing = self.build_request("", style).messages
         overhead = sum(engine.count_tokens([m.content for m in framing], cancel=cancel))
-        budget = engine.loaded.context_size - overhead - MAX_SUMMARY_TOKENS - _MARGIN_TOKENS
+        budget = engine.loaded.context_size - overhead - _answer_tokens(engine) - _MARGIN_TOKENS
         if budget < 64:
             raise InputTooLong(
                 f"The context ({engine.loaded.context_size} tokens) is too small to summarize "
                 "anything. Raise the context size in settings."
             )
         return budget
+
+
+def _answer_tokens(engine: EnginePort) -> int:
+    """Room for the summary: up to MAX_SUMMARY_TOKENS, less in a small context."""
+    assert engine.loaded is not None
+    return min(MAX_SUMMARY_TOKENS, engine.loaded.context_size // 4)
