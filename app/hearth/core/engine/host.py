@@ -118,6 +118,7 @@ class LoadedModel:
             "architecture": str(meta.get("general.architecture", "unknown")),
             "model_name": str(meta.get("general.name", os.path.basename(self.options.model_path))),
             "quantization": _quantization(meta),
+            "lora_path": self.options.lora_path,
         }
 
     def _token_text(self, token: int) -> str:

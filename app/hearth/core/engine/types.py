@@ -44,6 +44,7 @@ class LoadInfo:
     architecture: str
     model_name: str
     quantization: str | None
+    lora_path: str | None = None  # the adapter applied, if any
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LoadInfo:

@@ -15,6 +15,7 @@ import dataclasses
 import os
 from dataclasses import dataclass
 from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
 
 from hearth.core.cancel import CancelToken
@@ -497,3 +498,14 @@ def _forget_missing(state: StoreState, ids: set[str]) -> StoreState:
         if entry.id in ids and not os.path.exists(entry.path):
             state = state.without(entry.id)
     return state
+
+
+def adapter_lookup(library: ModelLibrary) -> Callable[[str, Path], tuple[Path, float] | None]:
+    """For the task runner: the LoRA adapter (file, scale) attached to a model for a task."""
+
+    def lookup(task: str, model_path: Path) -> tuple[Path, float] | None:
+        base = library.state().by_path(model_path)
+        found = None if base is None else library.adapter_for(task, base.id)
+        return None if found is None else (found[0].file, found[1])
+
+    return lookup

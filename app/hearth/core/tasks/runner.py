@@ -67,9 +67,17 @@ def _round(value: float | None) -> float | None:
 
 
 class TaskRunner:
-    def __init__(self, engine: EngineClient, *, memory_probe: Callable[[], Memory] = memory):
+    def __init__(
+        self,
+        engine: EngineClient,
+        *,
+        memory_probe: Callable[[], Memory] = memory,
+        adapters: Callable[[str, Path], tuple[Path, float] | None] | None = None,
+    ):
         self._engine = engine
         self._memory_probe = memory_probe
+        # (task, model file) -> the LoRA adapter attached for that task, and its scale.
+        self._adapters = adapters
         self._checked: tuple[object, ...] | None = None  # the file last found sound
 
     def _check(self, model_path: Path, context_size: int) -> None:
@@ -100,13 +108,17 @@ class TaskRunner:
         *,
         on_progress: Callable[[float], None] | None = None,
         cancel: CancelToken | None = None,
+        task: str | None = None,
     ) -> tuple[LoadInfo, float]:
         self._check(model_path, settings.context_size)
+        adapter = self._adapters(task, model_path) if self._adapters is not None and task else None
         options = LoadOptions(
             model_path=str(model_path),
             context_size=settings.context_size,
             threads=settings.threads,
             gpu_layers=settings.gpu_layers,
+            lora_path=None if adapter is None else str(adapter[0]),
+            lora_scale=1.0 if adapter is None else adapter[1],
         )
         started = time.perf_counter()
         info = self._engine.load(options, on_progress=on_progress, cancel=cancel)
@@ -125,7 +137,9 @@ class TaskRunner:
         on_progress: Callable[[str], None] | None = None,
         cancel: CancelToken | None = None,
     ) -> TaskOutcome:
-        info, load_ms = self.load(model_path, settings, on_progress=on_load_progress, cancel=cancel)
+        info, load_ms = self.load(
+            model_path, settings, on_progress=on_load_progress, cancel=cancel, task=task.name
+        )
         sink = TaskSink(on_event=on_event, on_progress=on_progress)
         started = time.perf_counter()
         result = task.run(text, options, self._engine, sink, cancel)
