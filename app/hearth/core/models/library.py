@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from collections.abc import Callable
 from pathlib import Path
 
 from hearth.core.cancel import CancelToken
