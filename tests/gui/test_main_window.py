@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from hearth.core.paths import Paths
 from hearth.gui.app import HearthApp
 
 TEXT = "Hearth keeps your text on your own machine. " * 6
-
-
-@pytest.fixture
-def app(qtbot: QtBot, hearth_home: Path) -> Iterator[HearthApp]:
-    hearth = HearthApp(Paths.from_environment())
-    qtbot.addWidget(hearth.window)
-    hearth.window.show()
-    qtbot.waitExposed(hearth.window)
-    yield hearth
-    hearth.shutdown()
 
 
 def test_window_opens_with_accessible_controls(app: HearthApp) -> None:
@@ -37,18 +24,22 @@ def test_window_opens_with_accessible_controls(app: HearthApp) -> None:
             window.output,
             window.run_button,
             window.stop_button,
-            window.task_box,
+            window.task_bar,
+            window.status.model_label,
+            window.status.speed_label,
+            window.status.route_label,
         )
     }
     assert "" not in names
-    assert window.task_box.currentData() == "summarize"
+    assert window.current_task() == "summarize"
+    assert window.style_box is not None
     assert [window.style_box.itemData(i) for i in range(window.style_box.count())] == [
         "summary",
         "key-points",
         "list",
         "table",
     ]
-    assert "No model chosen" in window.model_label.text()
+    assert "No model yet" in window.status.model_label.text()
 
 
 def test_ctrl_enter_runs_and_streams_an_answer(
@@ -63,8 +54,9 @@ def test_ctrl_enter_runs_and_streams_an_answer(
     outcome = finished.args[0]
     assert outcome.output
     assert window.output.toPlainText().strip()
-    assert "On this device" in window.stats_label.text()
-    assert "Hearth Test Tiny" in window.model_label.text()
+    assert "tokens/s" in window.status.speed_label.text()
+    assert "On this device" in window.status.route_label.text()
+    assert "Hearth Test Tiny" in window.status.model_label.text()
     assert window.run_button.isEnabled()
     assert window.input.toPlainText() == TEXT
 

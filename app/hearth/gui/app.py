@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
@@ -13,6 +14,7 @@ from hearth.core.errors import HearthError
 from hearth.core.paths import Paths
 from hearth.core.settings import SettingsStore
 from hearth.core.tasks.catalog import task_catalog
+from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.tasks.runner import TaskRunner
 from hearth.core.version import app_version
 from hearth.gui.engine_worker import EngineWorker
@@ -27,7 +29,13 @@ class HearthApp:
         problems = self.store.load().problems
         self.engine = EngineClient(host_command(), log_dir=paths.log_dir)
         self.worker = EngineWorker(TaskRunner(self.engine))
-        self.window = MainWindow(task_catalog(), self.worker, self.store, problems)
+        self.window = MainWindow(
+            task_catalog(),
+            self.worker,
+            self.store,
+            problems,
+            label_sets=LabelSetStore.in_folder(paths.data_dir),
+        )
 
     def warm_up(self) -> None:
         """Start the engine (and load the chosen model) now, not at the first request."""
@@ -61,3 +69,19 @@ def run_app(argv: list[str] | None = None) -> int:
     app.window.show()
     app.warm_up()
     return qt_app.exec()
+
+
+def screenshot_app(
+    path: Path, *, task: str | None = None, text_file: Path | None = None, run_task: bool = False
+) -> str | None:
+    """Open the window offscreen, render it to `path`, close; the run's problem, if any."""
+    from hearth.gui.screenshot import take_screenshot
+
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("Hearth")
+    app = HearthApp(Paths.from_environment())
+    try:
+        return take_screenshot(app, path, task=task, text_file=text_file, run=run_task)
+    finally:
+        app.shutdown()

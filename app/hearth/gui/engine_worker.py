@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
@@ -26,7 +27,7 @@ from hearth.core.tasks.task import Task
 class Job:
     task: Task
     text: str
-    options: Mapping[str, str]
+    options: Mapping[str, Any]
     model_path: Path
     settings: Settings
     cancel: CancelToken = field(default_factory=CancelToken)
@@ -38,6 +39,7 @@ class EngineWorker(QObject):
     finished = Signal(object)  # TaskOutcome
     failed = Signal(str)
     warm_up_failed = Signal(str)  # not tied to a job: the window only shows it
+    loaded = Signal(object)  # LoadInfo, after a warm-up load
     cancelled = Signal()
     _submit = Signal(object)
     _warm_up = Signal(object)
@@ -69,7 +71,8 @@ class EngineWorker(QObject):
             if settings.model is None:
                 self._runner.start_engine()
             else:
-                self._runner.load(resolve_model(settings.model), settings)
+                info, _ = self._runner.load(resolve_model(settings.model), settings)
+                self.loaded.emit(info)
         except Cancelled:
             pass
         except HearthError as exc:

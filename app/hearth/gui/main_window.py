@@ -1,34 +1,56 @@
-"""The main window: pick a task, give it text, watch the answer arrive."""
+"""The main window: pick a task, give it text, watch the answer arrive.
+
+The window only arranges and connects; each part is its own widget (task options, result
+view, answer actions, status panel) and all the work is in hearth.core, run by the worker.
+"""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTextBrowser,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
 
+from hearth.core.engine.types import LoadInfo
 from hearth.core.errors import HearthError
 from hearth.core.models.locate import resolve_model
 from hearth.core.settings import Settings, SettingsStore
+from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.tasks.runner import TaskOutcome
 from hearth.core.tasks.task import Task
+from hearth.gui.answer_actions import AnswerActions
 from hearth.gui.engine_worker import EngineWorker, Job
+from hearth.gui.input_editor import InputEditor
+from hearth.gui.result_view import ResultView
+from hearth.gui.status_bar import StatusPanel
+from hearth.gui.task_options import TaskOptionsPanel
 
 PAINT_INTERVAL_MS = 33  # tokens are painted in batches, about 30 times a second
+TEXT_TASKS = ("summarize", "rewrite")  # whose answer is text that can replace the input
+SUMMARY_INSTRUCTION = "Summarize the text."
+
+
+@dataclass(frozen=True)
+class Request:
+    """What was asked, kept for Retry and Refine."""
+
+    task: str
+    text: str
+    options: dict[str, Any]
 
 
 class MainWindow(QMainWindow):
@@ -37,6 +59,7 @@ class MainWindow(QMainWindow):
     job_failed = Signal(str)
     job_cancelled = Signal()
     text_received = Signal()
+    settings_changed = Signal(object)  # Settings
 
     def __init__(
         self,
@@ -44,6 +67,8 @@ class MainWindow(QMainWindow):
         worker: EngineWorker,
         settings_store: SettingsStore,
         startup_problems: tuple[str, ...] = (),
+        *,
+        label_sets: LabelSetStore,
     ) -> None:
         super().__init__()
         self._tasks = tasks
@@ -51,123 +76,209 @@ class MainWindow(QMainWindow):
         self._store = settings_store
         self._settings = settings_store.load().settings
         self._job: Job | None = None
+        self._request: Request | None = None  # of the running job, or the last one
+        self._answered: Request | None = None  # the request the shown answer answers
         self._pending = ""  # streamed text not yet painted
         self._answer = ""
 
         self.setWindowTitle(self.tr("Hearth"))
-        self.resize(980, 640)
-        self._build()
+        self.resize(1100, 700)
+        self._build(label_sets)
         self._connect()
-        for problem in startup_problems:
+        for problem in (*startup_problems, *self.options_panel.label_sets.startup_problems):
             self.show_problem(problem)
-        self._refresh_model_label()
+        self.status.show_settings(self._settings)
+        self._show_task(0)
 
     # -- construction -----------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, label_sets: LabelSetStore) -> None:
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Message"))
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setStyleSheet(
             "#banner { background: #fdecea; color: #611a15; padding: 8px; border-radius: 4px; }"
         )
         self.banner.hide()
 
-        self.task_box = QComboBox()
-        self.task_box.setAccessibleName(self.tr("Task"))
-        for name, task in self._tasks.items():
-            self.task_box.addItem(self.tr(task.title), name)
-        self.style_box = QComboBox()
-        self.style_box.setAccessibleName(self.tr("Style"))
-        self._fill_styles()
+        self.task_bar = QTabBar()
+        self.task_bar.setAccessibleName(self.tr("Task"))
+        self.task_bar.setExpanding(False)
+        self.task_bar.setDrawBase(False)
+        for index, (name, task) in enumerate(self._tasks.items()):
+            self.task_bar.addTab(self.tr(task.title))
+            self.task_bar.setTabData(index, name)
+            self.task_bar.setTabToolTip(index, self.tr("Ctrl+{0}").format(index + 1))
 
         self.run_button = QPushButton(self.tr("Run  (Ctrl+Enter)"))
         self.run_button.setAccessibleName(self.tr("Run task"))
+        self.run_button.setDefault(True)
         self.stop_button = QPushButton(self.tr("Stop  (Esc)"))
         self.stop_button.setAccessibleName(self.tr("Stop"))
         self.stop_button.setEnabled(False)
-        self.model_button = QPushButton(self.tr("Choose model…"))
-        self.model_button.setAccessibleName(self.tr("Choose model file"))
+        self.open_button = QPushButton(self.tr("Open text…"))
+        self.open_button.setAccessibleName(self.tr("Open a text file"))
 
-        toolbar = QHBoxLayout()
-        for widget in (self.task_box, self.style_box):
-            toolbar.addWidget(widget)
-        toolbar.addStretch(1)
-        for widget in (self.model_button, self.run_button, self.stop_button):
-            toolbar.addWidget(widget)
+        top = QHBoxLayout()
+        top.addWidget(self.task_bar)
+        top.addStretch(1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.run_button)
+        top.addWidget(self.stop_button)
 
-        self.input = QPlainTextEdit()
-        self.input.setAccessibleName(self.tr("Your text"))
-        self.input.setPlaceholderText(self.tr("Paste or type the text to work on…"))
-        self.output = QTextBrowser()
-        self.output.setAccessibleName(self.tr("Answer"))
-        self.output.setOpenExternalLinks(False)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.input)
-        splitter.addWidget(self.output)
-        splitter.setSizes([500, 480])
+        self.options_panel = TaskOptionsPanel(self._tasks, label_sets)
+        self.input = InputEditor()
+        self.result = ResultView()
+        self.output = self.result.text  # the streamed answer
+        self.answer_actions = AnswerActions()
 
-        self.model_label = QLabel()
-        self.model_label.setAccessibleName(self.tr("Model"))
-        self.stats_label = QLabel()
-        self.stats_label.setAccessibleName(self.tr("Last run"))
-        self.statusBar().addWidget(self.model_label, 1)
-        self.statusBar().addPermanentWidget(self.stats_label)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.result, 1)
+        right_layout.addWidget(self.answer_actions)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.input)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([540, 540])
+        self.splitter.setChildrenCollapsible(False)
+
+        self.status = StatusPanel()
+        self.statusBar().addWidget(self.status, 1)
 
         layout = QVBoxLayout()
         layout.addWidget(self.banner)
-        layout.addLayout(toolbar)
-        layout.addWidget(splitter, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.options_panel)
+        layout.addWidget(self.splitter, 1)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
 
-        self.run_action = QAction(self.tr("Run"), self)
+        self.run_action = QAction(self.tr("&Run"), self)
         self.run_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.stop_action = QAction(self.tr("Stop"), self)
+        self.stop_action = QAction(self.tr("&Stop"), self)
         self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self.addActions([self.run_action, self.stop_action])
+        self.open_action = QAction(self.tr("&Open text…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.model_file_action = QAction(self.tr("Use a model &file…"), self)
+        self.task_actions = []
+        for index in range(self.task_bar.count()):
+            action = QAction(self.task_bar.tabText(index), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, i=index: self.task_bar.setCurrentIndex(i))
+            self.task_actions.append(action)
+
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        task_menu = self.menuBar().addMenu(self.tr("&Task"))
+        task_menu.addActions(self.task_actions)
+        task_menu.addSeparator()
+        task_menu.addActions([self.run_action, self.stop_action])
+        self.models_menu = self.menuBar().addMenu(self.tr("&Models"))
+        self.models_menu.addAction(self.model_file_action)
+        self.tools_menu = self.menuBar().addMenu(self.tr("T&ools"))
 
         self._paint_timer = QTimer(self)
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
 
     def _connect(self) -> None:
-        self.task_box.currentIndexChanged.connect(self._fill_styles)
+        self.task_bar.currentChanged.connect(self._show_task)
         self.run_button.clicked.connect(self.run_task)
         self.run_action.triggered.connect(self.run_task)
         self.stop_button.clicked.connect(self.stop)
         self.stop_action.triggered.connect(self.stop)
-        self.model_button.clicked.connect(self._choose_model)
+        self.open_button.clicked.connect(self._open_text)
+        self.open_action.triggered.connect(self._open_text)
+        self.quit_action.triggered.connect(self.close)
+        self.model_file_action.triggered.connect(self._choose_model)
+        self.input.problem.connect(self.show_problem)
+        self.options_panel.label_sets.problem.connect(self.show_problem)
+        self.answer_actions.copy_requested.connect(self.copy_answer)
+        self.answer_actions.replace_requested.connect(self.replace_input)
+        self.answer_actions.retry_requested.connect(self.retry)
+        self.answer_actions.refine_requested.connect(self.refine)
         self._paint_timer.timeout.connect(self._paint)
         # The worker emits from its own thread: its reports must be queued to this one.
         queued = Qt.ConnectionType.QueuedConnection
         self._worker.text_arrived.connect(self._on_text, queued)
-        self._worker.status.connect(self.statusBar().showMessage, queued)
+        self._worker.status.connect(self.status.show_message, queued)
         self._worker.finished.connect(self._on_finished, queued)
         self._worker.failed.connect(self._on_failed, queued)
         self._worker.cancelled.connect(self._on_cancelled, queued)
         self._worker.warm_up_failed.connect(self.show_problem, queued)
+        self._worker.loaded.connect(self._on_loaded, queued)
 
-    def _fill_styles(self) -> None:
-        self.style_box.clear()
-        task = self._current_task()
-        style = next((o for o in task.options if o.name == "style"), None)
-        self.style_box.setVisible(style is not None)
-        if style is not None:
-            for choice in style.choices:
-                self.style_box.addItem(choice, choice)
-            self.style_box.setCurrentIndex(style.choices.index(style.default))
+    def _show_task(self, index: int) -> None:
+        self.options_panel.show_task(str(self.task_bar.tabData(index)))
 
-    def _current_task(self) -> Task:
-        return self._tasks[str(self.task_box.currentData())]
-
-    # -- actions ----------------------------------------------------------------------------
+    # -- state ------------------------------------------------------------------------------
 
     def current_settings(self) -> Settings:
         return self._settings
 
+    def current_task(self) -> str:
+        return str(self.task_bar.tabData(self.task_bar.currentIndex()))
+
+    def set_task(self, name: str) -> None:
+        for index in range(self.task_bar.count()):
+            if self.task_bar.tabData(index) == name:
+                self.task_bar.setCurrentIndex(index)
+                return
+        raise KeyError(name)
+
+    @property
+    def style_box(self) -> QComboBox | None:
+        """The style choice of the current task, if it has one."""
+        return self.options_panel.style_box(self.current_task())
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Adopt and save new settings (from the settings dialog, model manager, welcome)."""
+        try:
+            self._store.save(settings)
+        except HearthError as exc:
+            self.show_problem(exc.message)
+            return
+        self._settings = settings
+        self.status.show_settings(settings)
+        self.settings_changed.emit(settings)
+
+    def use_model(self, path: Path | str) -> None:
+        self.apply_settings(self._settings.replace(model=str(path)))
+
+    # -- actions ----------------------------------------------------------------------------
+
     def run_task(self) -> None:
+        try:
+            options = self.options_panel.options(self.current_task())
+        except HearthError as exc:
+            self.show_problem(exc.message)
+            return
+        self._submit(Request(self.current_task(), self.input.toPlainText(), options))
+
+    def retry(self) -> None:
+        if self._request is not None:
+            self._submit(self._request)
+
+    def refine(self, follow_up: str) -> None:
+        """Change the shown answer further ("shorter", "warmer", …), keeping the conversation."""
+        asked = self._answered
+        if asked is None or asked.task not in TEXT_TASKS or not self.result.answer_text:
+            return
+        if asked.task == "rewrite":
+            options = {k: v for k, v in asked.options.items() if k in ("style", "instruction")}
+        else:
+            options = {"style": "custom", "instruction": SUMMARY_INSTRUCTION}
+        options |= {"previous": self.result.answer_text, "follow_up": follow_up}
+        self._submit(Request("rewrite", asked.text, options))
+
+    def _submit(self, request: Request) -> None:
         if self._job is not None:
             return
         self.banner.hide()
@@ -176,13 +287,13 @@ class MainWindow(QMainWindow):
         except HearthError as exc:
             self.show_problem(exc.message)
             return
-        options = {"style": str(self.style_box.currentData())} if self.style_box.isVisible() else {}
+        self._request = request
         self._job = Job(
-            self._current_task(), self.input.toPlainText(), options, model_path, self._settings
+            self._tasks[request.task], request.text, request.options, model_path, self._settings
         )
         self._answer = ""
         self._pending = ""
-        self.output.clear()
+        self.result.start_stream()
         self._set_busy(True)
         self._paint_timer.start()
         self._worker.submit(self._job)
@@ -190,15 +301,23 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         if self._job is not None:
             self._job.cancel.cancel()
-            self.statusBar().showMessage(self.tr("Stopping…"))
+            self.status.show_message(self.tr("Stopping…"))
 
-    def use_model(self, path: Path) -> None:
-        self._settings = self._settings.replace(model=str(path))
-        try:
-            self._store.save(self._settings)
-        except HearthError as exc:
-            self.show_problem(exc.message)
-        self._refresh_model_label()
+    def copy_answer(self) -> None:
+        QGuiApplication.clipboard().setText(self.result.answer_text)
+        self.status.show_message(self.tr("Copied."), 2000)
+
+    def replace_input(self) -> None:
+        if self.result.answer_text:
+            self.input.replace_text(self.result.answer_text)
+            self.status.show_message(self.tr("Replaced your text (Ctrl+Z undoes it)."), 4000)
+
+    def _open_text(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open a text file"), "", self.tr("Text (*.txt *.md *.markdown)")
+        )
+        if path:
+            self.input.load_file(Path(path))
 
     def _choose_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -206,6 +325,7 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.use_model(Path(path))
+            self._worker.warm_up(self._settings)
 
     @Slot(str)
     def show_problem(self, message: str) -> None:
@@ -224,30 +344,21 @@ class MainWindow(QMainWindow):
             return
         self._answer += self._pending
         self._pending = ""
-        self.output.setMarkdown(self._answer)
-        bar = self.output.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        self.result.show_stream(self._answer)
+
+    @Slot(object)
+    def _on_loaded(self, load: LoadInfo) -> None:
+        self.status.show_load(load)
 
     @Slot(object)
     def _on_finished(self, outcome: TaskOutcome) -> None:
         self._end_job()
-        output = outcome.output
-        if not isinstance(output, str):
-            output = "```json\n" + json.dumps(output, indent=2, ensure_ascii=False) + "\n```"
-        self.output.setMarkdown(output)
-        timings = outcome.to_json()["timings"]
-        self.stats_label.setText(
-            self.tr("On this device · first token {0:.0f} ms · {1:.1f} tokens/s").format(
-                timings["ttft_ms"], timings["decode_tokens_per_s"]
-            )
-        )
-        load = outcome.load
-        self.model_label.setText(
-            self.tr("{0} ({1}) · {2}").format(
-                load.model_name, load.quantization or "?", load.gpu_note
-            )
-        )
-        self.statusBar().clearMessage()
+        assert self._request is not None
+        self.result.show_outcome(outcome, self._request.text)
+        self._answered = self._request
+        self.status.show_outcome(outcome)
+        self.status.show_message("")
+        self._update_actions()
         self.answer_ready.emit(outcome)
 
     @Slot(str)
@@ -259,7 +370,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_cancelled(self) -> None:
         self._end_job()
-        self.statusBar().showMessage(self.tr("Stopped."), 3000)
+        self.status.show_message(self.tr("Stopped."), 3000)
         self.job_cancelled.emit()
 
     def _end_job(self) -> None:
@@ -270,14 +381,21 @@ class MainWindow(QMainWindow):
 
     def _set_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
+        self.run_action.setEnabled(not busy)
         self.stop_button.setEnabled(busy)
+        if busy:
+            self.answer_actions.set_state(has_answer=False, text_answer=False, can_retry=False)
+        else:
+            self._update_actions()
 
-    def _refresh_model_label(self) -> None:
-        model = self._settings.model
-        self.model_label.setText(
-            self.tr("Model: {0}").format(Path(model).name)
-            if model
-            else self.tr("No model chosen: use “Choose model…” to pick a .gguf file.")
+    def _update_actions(self) -> None:
+        answered = self._answered is not None and bool(self.result.answer_text)
+        self.answer_actions.set_state(
+            has_answer=answered,
+            text_answer=answered
+            and self._answered is not None
+            and self._answered.task in TEXT_TASKS,
+            can_retry=self._request is not None,
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

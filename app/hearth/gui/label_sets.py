@@ -1,0 +1,145 @@
+"""The classify options: pick a saved label set, edit its labels, save it under a name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hearth.core.errors import HearthError
+from hearth.core.tasks.label_sets import (
+    LabelSet,
+    LabelSetStore,
+    label_lines,
+    make_label_set,
+    parse_label_lines,
+)
+
+
+class LabelSetEditor(QWidget):
+    problem = Signal(str)  # for the window's banner
+
+    def __init__(self, store: LabelSetStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        loaded = store.load()
+        self._sets: tuple[LabelSet, ...] = loaded.sets
+        self.startup_problems = loaded.problems
+
+        self.set_box = QComboBox()
+        self.set_box.setAccessibleName(self.tr("Saved label set"))
+        self.set_box.setMinimumContentsLength(14)
+        self.save_button = QPushButton(self.tr("Save set…"))
+        self.save_button.setAccessibleName(self.tr("Save these labels as a set"))
+        self.delete_button = QPushButton(self.tr("Delete set"))
+        self.delete_button.setAccessibleName(self.tr("Delete the chosen label set"))
+        self.calibrate = QCheckBox(self.tr("Calibrate"))
+        self.calibrate.setChecked(True)
+        self.calibrate.setAccessibleName(self.tr("Calibrate the probabilities"))
+        self.calibrate.setToolTip(
+            self.tr("Divide out the prompt's own bias towards some labels (recommended).")
+        )
+        self.labels_edit = QPlainTextEdit()
+        self.labels_edit.setAccessibleName(self.tr("Labels, one per line"))
+        self.labels_edit.setPlaceholderText(
+            self.tr(
+                "One label per line, optionally with a description:\n"
+                "urgent: needs action today\n  e.g. The server is down!\nFYI"
+            )
+        )
+        self.labels_edit.setTabChangesFocus(True)
+        self.labels_edit.setMaximumHeight(96)
+        hint = QLabel(self.tr("name: description · indented “e.g.” lines are examples"))
+        hint.setEnabled(False)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Labels:")))
+        top.addWidget(self.set_box)
+        top.addWidget(self.save_button)
+        top.addWidget(self.delete_button)
+        top.addWidget(self.calibrate)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.labels_edit)
+        layout.addWidget(hint)
+
+        self._refill()
+        self.set_box.currentIndexChanged.connect(self._show_chosen)
+        self.save_button.clicked.connect(self._ask_and_save)
+        self.delete_button.clicked.connect(self.delete_chosen)
+        self._show_chosen()
+
+    def _refill(self, select: str | None = None) -> None:
+        self.set_box.blockSignals(True)
+        self.set_box.clear()
+        for label_set in self._sets:
+            self.set_box.addItem(label_set.name, label_set.name)
+        if select is not None:
+            self.set_box.setCurrentIndex(max(0, self.set_box.findData(select)))
+        self.set_box.blockSignals(False)
+        self.delete_button.setEnabled(bool(self._sets))
+
+    def _show_chosen(self) -> None:
+        chosen = self.chosen()
+        if chosen is not None:
+            self.labels_edit.setPlainText(label_lines(chosen.labels))
+
+    def chosen(self) -> LabelSet | None:
+        name = self.set_box.currentData()
+        return next((s for s in self._sets if s.name == name), None)
+
+    def options(self) -> dict[str, Any]:
+        """The classify options; raises UsageError when the labels are not usable."""
+        labels = parse_label_lines(self.labels_edit.toPlainText())
+        return {
+            "labels": LabelSet("", tuple(labels)).as_option(),
+            "calibrate": "on" if self.calibrate.isChecked() else "off",
+        }
+
+    def save_as(self, name: str) -> None:
+        try:
+            label_set = make_label_set(
+                name,
+                LabelSet("", tuple(parse_label_lines(self.labels_edit.toPlainText()))).as_option(),
+            )
+            self._sets = self._store.put(label_set)
+        except HearthError as exc:
+            self.problem.emit(exc.message)
+            return
+        self._refill(select=label_set.name)
+
+    def delete_chosen(self) -> None:
+        chosen = self.chosen()
+        if chosen is None:
+            return
+        try:
+            self._sets = self._store.delete(chosen.name)
+        except HearthError as exc:
+            self.problem.emit(exc.message)
+            return
+        self._refill()
+        self._show_chosen()
+
+    def _ask_and_save(self) -> None:
+        current = self.chosen()
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("Save label set"),
+            self.tr("Name of the label set:"),
+            text=current.name if current is not None else "",
+        )
+        if ok and name.strip():
+            self.save_as(name)

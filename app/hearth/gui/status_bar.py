@@ -1,0 +1,102 @@
+"""Always visible at the bottom: which model on which backend, how fast, where and how sure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from hearth.core.engine.types import LoadInfo
+from hearth.core.settings import Settings
+from hearth.core.tasks.runner import TaskOutcome
+
+
+def _separator() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.VLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
+class StatusPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.air_gapped_label = QLabel(self.tr("Air-gapped: nothing leaves this device"))
+        self.air_gapped_label.setObjectName("airgap")
+        self.air_gapped_label.setAccessibleName(self.tr("Air-gapped mode"))
+        self.air_gapped_label.setStyleSheet(
+            "#airgap { background: #1d6b3a; color: white; padding: 1px 8px;"
+            " border-radius: 8px; font-weight: 600; }"
+        )
+        self.message_label = QLabel()
+        self.message_label.setAccessibleName(self.tr("Progress"))
+        self._clear_timer = QTimer(self)
+        self._clear_timer.setSingleShot(True)
+        self._clear_timer.timeout.connect(self.message_label.clear)
+        self.model_label = QLabel()
+        self.model_label.setAccessibleName(self.tr("Model"))
+        self.backend_label = QLabel(self.tr("Backend: not loaded yet"))
+        self.backend_label.setAccessibleName(self.tr("Backend"))
+        self.speed_label = QLabel(self.tr("No run yet"))
+        self.speed_label.setAccessibleName(self.tr("Speed of the last run"))
+        self.route_label = QLabel()
+        self.route_label.setAccessibleName(self.tr("Where the answer came from"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.message_label, 1)
+        for index, widget in enumerate(
+            (self.model_label, self.backend_label, self.speed_label, self.route_label)
+        ):
+            if index:
+                layout.addWidget(_separator())
+            layout.addWidget(widget)
+        layout.addWidget(self.air_gapped_label)
+
+    @Slot(str)
+    def show_message(self, text: str, timeout_ms: int = 0) -> None:
+        """A passing message (progress, "Copied."), cleared after `timeout_ms` if given."""
+        self.message_label.setText(text)
+        if timeout_ms:
+            self._clear_timer.start(timeout_ms)
+        else:
+            self._clear_timer.stop()
+
+    def show_settings(self, settings: Settings) -> None:
+        self.air_gapped_label.setVisible(settings.air_gapped)
+        if settings.model is None:
+            self.model_label.setText(self.tr("No model yet: Models ▸ Manage models…"))
+        else:
+            self.model_label.setText(self.tr("Model: {0}").format(Path(settings.model).name))
+
+    def show_load(self, load: LoadInfo) -> None:
+        self.model_label.setText(
+            self.tr("{0} · {1}").format(load.model_name, load.quantization or self.tr("unknown"))
+        )
+        self.model_label.setToolTip(load.model_path)
+        if load.gpu_layers > 0:
+            self.backend_label.setText(
+                self.tr("{0} · {1}/{2} GPU layers").format(
+                    load.backend, load.gpu_layers, load.n_layers
+                )
+            )
+        else:
+            self.backend_label.setText(self.tr("{0} only").format(load.backend))
+        self.backend_label.setToolTip(load.gpu_note)
+
+    def show_outcome(self, outcome: TaskOutcome) -> None:
+        self.show_load(outcome.load)
+        timings = outcome.to_json()["timings"]
+        self.speed_label.setText(
+            self.tr("First token {0:.0f} ms · {1:.1f} tokens/s").format(
+                timings["ttft_ms"], timings["decode_tokens_per_s"]
+            )
+        )
+        where = self.tr("On this device") if outcome.route == "local" else self.tr("Cloud")
+        if outcome.confidence is None:
+            self.route_label.setText(where)
+        else:
+            self.route_label.setText(
+                self.tr("{0} · confidence {1:.0%}").format(where, outcome.confidence)
+            )

@@ -1,0 +1,132 @@
+"""The options of the chosen task, one page per task: styles, instruction, labels, schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hearth.core.errors import UsageError
+from hearth.core.tasks.label_sets import LabelSetStore
+from hearth.core.tasks.task import Task
+from hearth.gui.label_sets import LabelSetEditor
+from hearth.gui.schema_picker import SchemaPicker
+
+
+def style_title(style: str) -> str:
+    titles = {
+        "summary": "Summary",
+        "key-points": "Key points",
+        "list": "Numbered list",
+        "table": "Table",
+        "proofread": "Proofread",
+        "friendly": "Friendly",
+        "professional": "Professional",
+        "concise": "Concise",
+        "custom": "Custom instruction",
+    }
+    return QCoreApplication.translate("TaskOptions", titles.get(style, style))
+
+
+class _StylePage(QWidget):
+    """A style combo box, and for rewrite a free instruction."""
+
+    def __init__(self, task: Task, with_instruction: bool) -> None:
+        super().__init__()
+        style = next(o for o in task.options if o.name == "style")
+        self.style_box = QComboBox()
+        self.style_box.setAccessibleName(self.tr("Style"))
+        for choice in style.choices:
+            self.style_box.addItem(style_title(choice), choice)
+        self.style_box.setCurrentIndex(style.choices.index(style.default or style.choices[0]))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(self.tr("Style:")))
+        layout.addWidget(self.style_box)
+        self.instruction: QLineEdit | None = None
+        if with_instruction:
+            self.instruction = QLineEdit()
+            self.instruction.setAccessibleName(self.tr("Custom instruction"))
+            self.instruction.setClearButtonEnabled(True)
+            self.style_box.currentIndexChanged.connect(self._hint)
+            layout.addWidget(self.instruction, 1)
+            self._hint()
+        else:
+            layout.addStretch(1)
+
+    def _hint(self) -> None:
+        assert self.instruction is not None
+        self.instruction.setPlaceholderText(
+            self.tr("What should change? e.g. “Make it sound like a thank-you note”")
+            if self.style_box.currentData() == "custom"
+            else self.tr("Anything else? (optional, added to the style)")
+        )
+
+    def options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"style": self.style_box.currentData()}
+        if self.instruction is not None:
+            instruction = self.instruction.text().strip()
+            if options["style"] == "custom" and not instruction:
+                raise UsageError("Write the custom instruction first (what should change).")
+            if instruction:
+                options["instruction"] = instruction
+        return options
+
+
+class TaskOptionsPanel(QStackedWidget):
+    def __init__(
+        self, tasks: dict[str, Task], label_sets: LabelSetStore, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Task options"))
+        self.pages: dict[str, QWidget] = {}
+        self.label_sets = LabelSetEditor(label_sets)
+        self.schema = SchemaPicker()
+        for name, task in tasks.items():
+            page: QWidget
+            if name == "classify":
+                page = self.label_sets
+            elif name == "extract":
+                page = self.schema
+            elif any(o.name == "style" for o in task.options):
+                page = _StylePage(task, with_instruction=name == "rewrite")
+            else:
+                page = QWidget()
+            holder = QWidget()
+            layout = QVBoxLayout(holder)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(page)
+            self.pages[name] = page
+            self.addWidget(holder)
+        self._names = list(tasks)
+
+    def show_task(self, name: str) -> None:
+        self.setCurrentIndex(self._names.index(name))
+        # Only the shown page's height counts, so short pages do not leave a gap.
+        for index in range(self.count()):
+            self.widget(index).setVisible(index == self.currentIndex())
+        self.setMaximumHeight(self.currentWidget().sizeHint().height())
+
+    def style_box(self, name: str) -> QComboBox | None:
+        page = self.pages.get(name)
+        return page.style_box if isinstance(page, _StylePage) else None
+
+    def instruction(self) -> QLineEdit | None:
+        page = self.pages.get("rewrite")
+        return page.instruction if isinstance(page, _StylePage) else None
+
+    def options(self, name: str) -> dict[str, Any]:
+        """The options of task `name`; raises UsageError when they are incomplete."""
+        page = self.pages[name]
+        if isinstance(page, _StylePage | LabelSetEditor | SchemaPicker):
+            return page.options()
+        return {}
