@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hearth.core.cloud.keys import KeyStore
 from hearth.core.engine.types import LoadInfo
 from hearth.core.errors import HearthError
 from hearth.core.models.locate import resolve_model
@@ -36,6 +37,7 @@ from hearth.gui.answer_actions import AnswerActions
 from hearth.gui.engine_worker import EngineWorker, Job
 from hearth.gui.input_editor import InputEditor
 from hearth.gui.result_view import ResultView
+from hearth.gui.settings_dialog import SettingsDialog
 from hearth.gui.status_bar import StatusPanel
 from hearth.gui.task_options import TaskOptionsPanel
 
@@ -69,11 +71,13 @@ class MainWindow(QMainWindow):
         startup_problems: tuple[str, ...] = (),
         *,
         label_sets: LabelSetStore,
+        keys: KeyStore | None = None,
     ) -> None:
         super().__init__()
         self._tasks = tasks
         self._worker = worker
         self._store = settings_store
+        self._keys = keys or KeyStore()
         self._settings = settings_store.load().settings
         self._job: Job | None = None
         self._request: Request | None = None  # of the running job, or the last one
@@ -183,7 +187,10 @@ class MainWindow(QMainWindow):
         task_menu.addActions([self.run_action, self.stop_action])
         self.models_menu = self.menuBar().addMenu(self.tr("&Models"))
         self.models_menu.addAction(self.model_file_action)
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.tools_menu = self.menuBar().addMenu(self.tr("T&ools"))
+        self.tools_menu.addAction(self.settings_action)
 
         self._paint_timer = QTimer(self)
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
@@ -198,6 +205,7 @@ class MainWindow(QMainWindow):
         self.open_action.triggered.connect(self._open_text)
         self.quit_action.triggered.connect(self.close)
         self.model_file_action.triggered.connect(self._choose_model)
+        self.settings_action.triggered.connect(self.open_settings)
         self.input.problem.connect(self.show_problem)
         self.options_panel.label_sets.problem.connect(self.show_problem)
         self.answer_actions.copy_requested.connect(self.copy_answer)
@@ -311,6 +319,13 @@ class MainWindow(QMainWindow):
         if self.result.answer_text:
             self.input.replace_text(self.result.answer_text)
             self.status.show_message(self.tr("Replaced your text (Ctrl+Z undoes it)."), 4000)
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self._settings, self._keys, self)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def _open_text(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -88,11 +88,14 @@ class StatusPanel(QWidget):
     def show_outcome(self, outcome: TaskOutcome) -> None:
         self.show_load(outcome.load)
         timings = outcome.to_json()["timings"]
-        self.speed_label.setText(
-            self.tr("First token {0:.0f} ms · {1:.1f} tokens/s").format(
-                timings["ttft_ms"], timings["decode_tokens_per_s"]
+        if timings["output_tokens"]:
+            self.speed_label.setText(
+                self.tr("First token {0:.0f} ms · {1:.1f} tokens/s").format(
+                    timings["ttft_ms"], timings["decode_tokens_per_s"]
+                )
             )
-        )
+        else:  # scored (classify): no tokens were generated, so no decode speed
+            self.speed_label.setText(self.tr("Scored in {0:.0f} ms").format(timings["total_ms"]))
         where = self.tr("On this device") if outcome.route == "local" else self.tr("Cloud")
         if outcome.confidence is None:
             self.route_label.setText(where)

@@ -1,0 +1,239 @@
+"""Settings: model and performance, privacy and cloud, appearance.
+
+The dialog edits a copy of the settings and hands back a validated `Settings`; the window
+saves it. The API key never becomes a setting: it goes straight to the OS keychain.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hearth.core.cloud.keys import KeyStore, account_for
+from hearth.core.cloud.presets import PRESETS, find_preset
+from hearth.core.cloud.url import url_host
+from hearth.core.errors import HearthError
+from hearth.core.settings import CLOUD_POLICIES, Settings
+
+GPU_AUTO, GPU_CPU, GPU_MANUAL = "auto", "cpu", "manual"
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, keys: KeyStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.setAccessibleName(self.tr("Settings"))
+        self._settings = settings
+        self._keys = keys
+        tabs = QTabWidget()
+        tabs.addTab(self._performance_page(), self.tr("Model && performance"))
+        tabs.addTab(self._privacy_page(), self.tr("Privacy && cloud"))
+        tabs.addTab(self._appearance_page(), self.tr("Appearance"))
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName(self.tr("Problem with the settings"))
+        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self._load(settings)
+        self.air_gapped.toggled.connect(self._update_cloud_enabled)
+        self.gpu_mode.currentIndexChanged.connect(self._update_gpu)
+        self._update_cloud_enabled()
+        self._update_gpu()
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def _performance_page(self) -> QWidget:
+        self.threads = QSpinBox()
+        self.threads.setRange(0, 1024)
+        self.threads.setSpecialValueText(self.tr("Automatic (one per core)"))
+        self.threads.setAccessibleName(self.tr("Threads"))
+        self.context_size = QSpinBox()
+        self.context_size.setRange(128, 1 << 20)
+        self.context_size.setSingleStep(1024)
+        self.context_size.setSuffix(self.tr(" tokens"))
+        self.context_size.setAccessibleName(self.tr("Context size"))
+        self.gpu_mode = QComboBox()
+        self.gpu_mode.setAccessibleName(self.tr("GPU offload"))
+        self.gpu_mode.addItem(self.tr("Automatic (all layers when a GPU is available)"), GPU_AUTO)
+        self.gpu_mode.addItem(self.tr("CPU only"), GPU_CPU)
+        self.gpu_mode.addItem(self.tr("Manual"), GPU_MANUAL)
+        self.gpu_layers = QSpinBox()
+        self.gpu_layers.setRange(1, 1000)
+        self.gpu_layers.setSuffix(self.tr(" layers"))
+        self.gpu_layers.setAccessibleName(self.tr("GPU layers"))
+        gpu = QHBoxLayout()
+        gpu.addWidget(self.gpu_mode, 1)
+        gpu.addWidget(self.gpu_layers)
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow(self.tr("&Threads:"), self.threads)
+        form.addRow(self.tr("&Context:"), self.context_size)
+        form.addRow(self.tr("&GPU:"), gpu)
+        note = QLabel(self.tr("Changes take effect at the next request (the model reloads)."))
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _privacy_page(self) -> QWidget:
+        self.air_gapped = QCheckBox(self.tr("&Air-gapped: nothing ever leaves this device"))
+        self.air_gapped.setAccessibleName(self.tr("Air-gapped mode"))
+        self.keep_history = QCheckBox(self.tr("Keep the text of recent requests in History"))
+        self.keep_history.setAccessibleName(self.tr("Keep history"))
+        self.cloud_policy = QComboBox()
+        self.cloud_policy.setAccessibleName(self.tr("Cloud escalation"))
+        titles = {
+            "never": self.tr("Never: always answer on this device"),
+            "ask": self.tr("Ask me each time the local answer is unsure"),
+            "auto": self.tr("Automatically when the local answer is unsure"),
+            "always": self.tr("Always use the cloud"),
+        }
+        for policy in CLOUD_POLICIES:
+            self.cloud_policy.addItem(titles[policy], policy)
+        self.provider = QComboBox()
+        self.provider.setAccessibleName(self.tr("Cloud provider"))
+        self.provider.addItem(self.tr("(none)"), None)
+        for preset in PRESETS:
+            self.provider.addItem(preset.title, preset.name)
+        self.base_url = QLineEdit()
+        self.base_url.setAccessibleName(self.tr("Base URL"))
+        self.base_url.setPlaceholderText(self.tr("the provider's, or https://…/v1"))
+        self.cloud_model = QLineEdit()
+        self.cloud_model.setAccessibleName(self.tr("Cloud model"))
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setAccessibleName(self.tr("API key"))
+        self.api_key.setPlaceholderText(self.tr("stored only in the system keychain"))
+        self.store_key = QPushButton(self.tr("Save &key"))
+        self.store_key.setAccessibleName(self.tr("Save the API key in the keychain"))
+        self.store_key.clicked.connect(self.save_key)
+        self.key_status = QLabel()
+        self.key_status.setWordWrap(True)
+        self.key_status.setAccessibleName(self.tr("Keychain status"))
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.api_key, 1)
+        key_row.addWidget(self.store_key)
+
+        self.cloud_group = QGroupBox(self.tr("Cloud escalation"))
+        form = QFormLayout(self.cloud_group)
+        form.addRow(self.tr("&When:"), self.cloud_policy)
+        form.addRow(self.tr("&Provider:"), self.provider)
+        form.addRow(self.tr("Base &URL:"), self.base_url)
+        form.addRow(self.tr("&Model:"), self.cloud_model)
+        form.addRow(self.tr("API &key:"), key_row)
+        form.addRow(self.key_status)
+        self.air_gapped_note = QLabel(
+            self.tr("Air-gapped mode is on, so every cloud option is off.")
+        )
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.air_gapped)
+        layout.addWidget(self.keep_history)
+        layout.addWidget(self.air_gapped_note)
+        layout.addWidget(self.cloud_group)
+        layout.addStretch(1)
+        return page
+
+    def _appearance_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        label = QLabel(
+            self.tr(
+                "Hearth follows your system's light or dark theme and its font size; change "
+                "them in the system settings."
+            )
+        )
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addStretch(1)
+        return page
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _load(self, s: Settings) -> None:
+        self.threads.setValue(s.threads or 0)
+        self.context_size.setValue(s.context_size)
+        mode = GPU_AUTO if s.gpu_layers == -1 else GPU_CPU if s.gpu_layers == 0 else GPU_MANUAL
+        self.gpu_mode.setCurrentIndex(self.gpu_mode.findData(mode))
+        self.gpu_layers.setValue(max(1, s.gpu_layers))
+        self.air_gapped.setChecked(s.air_gapped)
+        self.keep_history.setChecked(s.keep_history)
+        self.cloud_policy.setCurrentIndex(self.cloud_policy.findData(s.cloud_policy))
+        self.provider.setCurrentIndex(max(0, self.provider.findData(s.cloud_preset)))
+        self.base_url.setText(s.cloud_base_url or "")
+        self.cloud_model.setText(s.cloud_model or "")
+
+    def _update_cloud_enabled(self) -> None:
+        air_gapped = self.air_gapped.isChecked()
+        self.cloud_group.setEnabled(not air_gapped)
+        self.air_gapped_note.setVisible(air_gapped)
+
+    def _update_gpu(self) -> None:
+        self.gpu_layers.setEnabled(self.gpu_mode.currentData() == GPU_MANUAL)
+
+    def settings(self) -> Settings:
+        """The edited settings; raises ValueError (with every problem) when one is invalid."""
+        mode = self.gpu_mode.currentData()
+        gpu_layers = -1 if mode == GPU_AUTO else 0 if mode == GPU_CPU else self.gpu_layers.value()
+        return self._settings.replace(
+            threads=self.threads.value() or None,
+            context_size=self.context_size.value(),
+            gpu_layers=gpu_layers,
+            air_gapped=self.air_gapped.isChecked(),
+            keep_history=self.keep_history.isChecked(),
+            cloud_policy=self.cloud_policy.currentData(),
+            cloud_preset=self.provider.currentData(),
+            cloud_base_url=self.base_url.text().strip() or None,
+            cloud_model=self.cloud_model.text().strip() or None,
+        )
+
+    def _key_host(self) -> str | None:
+        url = self.base_url.text().strip()
+        if not url:
+            preset = find_preset(str(self.provider.currentData()))
+            url = preset.base_url if preset is not None else ""
+        return url_host(url) if url else None
+
+    def save_key(self) -> None:
+        host = self._key_host()
+        if host is None:
+            self.key_status.setText(self.tr("Choose a provider or a base URL first."))
+            return
+        try:
+            self._keys.store(account_for(host), self.api_key.text())
+        except HearthError as exc:
+            self.key_status.setText(exc.message)
+            return
+        self.api_key.clear()  # the field never keeps the key once it is stored
+        self.key_status.setText(self.tr("Stored the key for {0} in the keychain.").format(host))
+
+    def accept(self) -> None:
+        try:
+            self.settings()
+        except ValueError as exc:
+            self.problem.setText(str(exc))
+            self.problem.show()
+            return
+        super().accept()
