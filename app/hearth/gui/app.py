@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.launcher import host_command
 from hearth.core.errors import HearthError
+from hearth.core.models.library import ModelLibrary
 from hearth.core.paths import Paths
 from hearth.core.settings import SettingsStore
 from hearth.core.tasks.catalog import task_catalog
@@ -18,6 +19,7 @@ from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.tasks.runner import TaskRunner
 from hearth.core.version import app_version
 from hearth.gui.engine_worker import EngineWorker
+from hearth.gui.library_worker import LibraryWorker
 from hearth.gui.main_window import MainWindow
 
 
@@ -29,12 +31,14 @@ class HearthApp:
         problems = self.store.load().problems
         self.engine = EngineClient(host_command(), log_dir=paths.log_dir)
         self.worker = EngineWorker(TaskRunner(self.engine))
+        self.library = LibraryWorker(ModelLibrary.for_paths(paths))
         self.window = MainWindow(
             task_catalog(),
             self.worker,
             self.store,
             problems,
             label_sets=LabelSetStore.in_folder(paths.data_dir),
+            library=self.library,
         )
 
     def warm_up(self) -> None:
@@ -44,6 +48,7 @@ class HearthApp:
     def shutdown(self) -> None:
         self.window.stop()
         self.worker.shutdown()  # waits for the job to end; the engine is then free
+        self.library.shutdown()  # cancels a copy or hash under way, and waits for it
         self.engine.close()
 
 

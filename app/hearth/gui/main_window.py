@@ -36,6 +36,8 @@ from hearth.core.tasks.task import Task
 from hearth.gui.answer_actions import AnswerActions
 from hearth.gui.engine_worker import EngineWorker, Job
 from hearth.gui.input_editor import InputEditor
+from hearth.gui.library_worker import LibraryWorker
+from hearth.gui.model_manager import ModelManager
 from hearth.gui.result_view import ResultView
 from hearth.gui.settings_dialog import SettingsDialog
 from hearth.gui.status_bar import StatusPanel
@@ -72,12 +74,14 @@ class MainWindow(QMainWindow):
         *,
         label_sets: LabelSetStore,
         keys: KeyStore | None = None,
+        library: LibraryWorker | None = None,
     ) -> None:
         super().__init__()
         self._tasks = tasks
         self._worker = worker
         self._store = settings_store
         self._keys = keys or KeyStore()
+        self._library = library
         self._settings = settings_store.load().settings
         self._job: Job | None = None
         self._request: Request | None = None  # of the running job, or the last one
@@ -186,6 +190,10 @@ class MainWindow(QMainWindow):
         task_menu.addSeparator()
         task_menu.addActions([self.run_action, self.stop_action])
         self.models_menu = self.menuBar().addMenu(self.tr("&Models"))
+        self.manage_models_action = QAction(self.tr("&Manage models…"), self)
+        self.manage_models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.manage_models_action.setEnabled(self._library is not None)
+        self.models_menu.addAction(self.manage_models_action)
         self.models_menu.addAction(self.model_file_action)
         self.settings_action = QAction(self.tr("&Settings…"), self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -206,6 +214,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.model_file_action.triggered.connect(self._choose_model)
         self.settings_action.triggered.connect(self.open_settings)
+        self.manage_models_action.triggered.connect(self.open_models)
         self.input.problem.connect(self.show_problem)
         self.options_panel.label_sets.problem.connect(self.show_problem)
         self.answer_actions.copy_requested.connect(self.copy_answer)
@@ -320,6 +329,18 @@ class MainWindow(QMainWindow):
             self.input.replace_text(self.result.answer_text)
             self.status.show_message(self.tr("Replaced your text (Ctrl+Z undoes it)."), 4000)
 
+    def open_models(self) -> ModelManager:
+        assert self._library is not None
+        dialog = ModelManager(self._library, self)
+        dialog.model_chosen.connect(self._use_and_load)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _use_and_load(self, path: str) -> None:
+        self.use_model(path)
+        self._worker.warm_up(self._settings)
+
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self._settings, self._keys, self)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
@@ -339,8 +360,7 @@ class MainWindow(QMainWindow):
             self, self.tr("Choose a model file"), "", self.tr("GGUF models (*.gguf)")
         )
         if path:
-            self.use_model(Path(path))
-            self._worker.warm_up(self._settings)
+            self._use_and_load(path)
 
     @Slot(str)
     def show_problem(self, message: str) -> None:

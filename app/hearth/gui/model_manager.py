@@ -1,0 +1,222 @@
+"""The model manager: the models in the library; import, verify, remove, and choose one.
+
+Every operation that reads or copies a model file runs on the library worker's thread; the
+dialog shows its progress and can cancel it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hearth.core.models.entry import ModelEntry
+from hearth.core.models.library import Added, Checked, Health
+from hearth.gui.library_worker import LibraryWorker
+
+GIB = 1024**3
+
+
+class ModelManager(QDialog):
+    model_chosen = Signal(str)  # the path of the model to use
+    operation_done = Signal(str)  # emitted on the GUI thread after each finished operation
+    operation_failed = Signal(str)
+
+    def __init__(self, worker: LibraryWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Models"))
+        self.setAccessibleName(self.tr("Model manager"))
+        self.resize(760, 420)
+        self._worker = worker
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Quantization"), self.tr("Size"), self.tr("From"), ""]
+        )
+        self.table.setAccessibleName(self.tr("Your models"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+
+        self.use_button = QPushButton(self.tr("&Use this model"))
+        self.import_button = QPushButton(self.tr("&Import GGUF…"))
+        self.verify_button = QPushButton(self.tr("&Verify"))
+        self.remove_button = QPushButton(self.tr("&Remove"))
+        self.cancel_button = QPushButton(self.tr("&Cancel"))
+        for button, name in (
+            (self.use_button, self.tr("Use the selected model")),
+            (self.import_button, self.tr("Import a GGUF model file")),
+            (self.verify_button, self.tr("Verify the selected model's file")),
+            (self.remove_button, self.tr("Remove the selected model")),
+            (self.cancel_button, self.tr("Cancel the running operation")),
+        ):
+            button.setAccessibleName(name)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(self.tr("Progress"))
+        self.message = QLabel(
+            self.tr(
+                "Import a .gguf file, or let Hearth download one from the catalog (hearth "
+                "models pull)."
+            )
+        )
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Status"))
+
+        buttons = QHBoxLayout()
+        for button in (self.use_button, self.import_button, self.verify_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addLayout(busy)
+
+        self.use_button.clicked.connect(self._use)
+        self.import_button.clicked.connect(self._ask_import)
+        self.verify_button.clicked.connect(self.verify_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.cancel_button.clicked.connect(worker.cancel)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        queued = Qt.ConnectionType.QueuedConnection
+        worker.progress.connect(self._on_progress, queued)
+        worker.finished.connect(self._on_finished, queued)
+        worker.failed.connect(self._on_failed, queued)
+        worker.cancelled.connect(self._on_cancelled, queued)
+        self._busy = False
+        self.refresh()
+        self._set_busy(False)
+
+    # -- list -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._entries: list[ModelEntry] = list(self._worker.library.state())
+        self.table.setRowCount(len(self._entries))
+        for row, entry in enumerate(self._entries):
+            cells = (
+                entry.name or entry.id,
+                entry.quantization or "?",
+                f"{entry.size / GIB:.2f} GB" if entry.size >= GIB // 10 else f"{entry.size:,} B",
+                entry.source.value,
+                entry.path,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(entry.path)
+                self.table.setItem(row, column, item)
+        if self._entries and not self.table.selectedItems():
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def selected(self) -> ModelEntry | None:
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        return self._entries[rows.pop()] if rows else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected() is not None and not self._busy
+        for button in (self.use_button, self.verify_button, self.remove_button):
+            button.setEnabled(chosen)
+        self.import_button.setEnabled(not self._busy)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setRange(0, 0)  # unknown until the first report
+        self._update_buttons()
+
+    # -- operations (run on the worker) -----------------------------------------------------
+
+    def import_file(self, path: Path) -> None:
+        self.message.setText(self.tr("Importing {0}…").format(path.name))
+        self._set_busy(True)
+        self._worker.submit(
+            "import",
+            lambda lib, report, cancel: lib.import_file(path, progress=report, cancel=cancel),
+        )
+
+    def verify_selected(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        self.message.setText(self.tr("Checking {0}…").format(entry.name))
+        self._set_busy(True)
+        self._worker.submit(
+            "verify",
+            lambda lib, report, cancel: lib.verify(entry.id, progress=report, cancel=cancel),
+        )
+
+    def remove_selected(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        self._set_busy(True)
+        self._worker.submit("remove", lambda lib, report, cancel: lib.remove(entry.id))
+
+    def _use(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self.model_chosen.emit(entry.path)
+            self.message.setText(self.tr("Using {0}.").format(entry.name))
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import a model"), "", self.tr("GGUF models (*.gguf)")
+        )
+        if path:
+            self.import_file(Path(path))
+
+    # -- reports ----------------------------------------------------------------------------
+
+    @Slot(str, float)
+    def _on_progress(self, phase: str, fraction: float) -> None:
+        if fraction >= 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(round(fraction * 1000))
+        self.progress.setFormat(f"{phase} %p%")
+
+    @Slot(str, object)
+    def _on_finished(self, what: str, result: object) -> None:
+        self._set_busy(False)
+        if isinstance(result, Added):
+            self.message.setText(result.note)
+        elif isinstance(result, list) and result and isinstance(result[0], Checked):
+            check: Checked = result[0]
+            prefix = self.tr("OK") if check.health is Health.OK else self.tr("Problem")
+            self.message.setText(f"{prefix}: {check.message}")
+        elif what == "remove":
+            self.message.setText(self.tr("Removed."))
+        self.refresh()
+        self.operation_done.emit(what)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.message.setText(message)
+        self.operation_failed.emit(message)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._set_busy(False)
+        self.message.setText(self.tr("Cancelled; nothing was changed."))
+        self.operation_failed.emit("cancelled")
