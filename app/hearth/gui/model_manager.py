@@ -44,7 +44,13 @@ class ModelManager(QDialog):
         self._worker = worker
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Name"), self.tr("Quantization"), self.tr("Size"), self.tr("From"), ""]
+            [
+                self.tr("Name"),
+                self.tr("Quantization"),
+                self.tr("Size"),
+                self.tr("From"),
+                self.tr("File"),
+            ]
         )
         self.table.setAccessibleName(self.tr("Your models"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

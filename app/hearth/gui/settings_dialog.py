@@ -91,7 +91,9 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.addRow(self.tr("&Threads:"), self.threads)
         form.addRow(self.tr("&Context:"), self.context_size)
-        form.addRow(self.tr("&GPU:"), gpu)
+        gpu_label = QLabel(self.tr("&GPU:"))
+        gpu_label.setBuddy(self.gpu_mode)  # a row of two widgets gets no buddy by itself
+        form.addRow(gpu_label, gpu)
         note = QLabel(self.tr("Changes take effect at the next request (the model reloads)."))
         note.setWordWrap(True)
         form.addRow(note)
@@ -142,7 +144,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("&Provider:"), self.provider)
         form.addRow(self.tr("Base &URL:"), self.base_url)
         form.addRow(self.tr("&Model:"), self.cloud_model)
-        form.addRow(self.tr("API &key:"), key_row)
+        key_label = QLabel(self.tr("API &key:"))
+        key_label.setBuddy(self.api_key)
+        form.addRow(key_label, key_row)
         form.addRow(self.key_status)
         self.air_gapped_note = QLabel(
             self.tr("Air-gapped mode is on, so every cloud option is off.")
