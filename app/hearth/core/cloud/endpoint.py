@@ -66,6 +66,11 @@ class CloudEndpoint:
         return self.preset is not None and self.preset.stream_usage
 
     @property
+    def structured_output(self) -> str | None:
+        """How this server takes a JSON Schema for the answer; None: only in the prompt."""
+        return self.preset.structured_output if self.preset is not None else None
+
+    @property
     def title(self) -> str:
         who = self.preset.title if self.preset is not None else self.host
         return f"{self.model} at {who}"

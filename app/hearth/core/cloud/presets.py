@@ -21,6 +21,11 @@ class Preset:
     # Ask for token usage in streamed answers (`stream_options.include_usage`). Only for servers
     # known to accept it: some reject unknown request fields outright.
     stream_usage: bool = False
+    # How the server takes a JSON Schema the answer must follow (`response_format`), for the
+    # servers known to enforce one: "json_schema" (OpenAI's shape) or "json_object_schema"
+    # (llama.cpp's, also llama-cpp-python's). None: the schema is only in the prompt, and the
+    # answer is checked after it arrives.
+    structured_output: str | None = None
 
     @property
     def needs_key(self) -> bool:
@@ -28,7 +33,15 @@ class Preset:
 
 
 PRESETS: tuple[Preset, ...] = (
-    Preset("openai", "OpenAI", "https://api.openai.com/v1", True, "gpt-4o-mini", True),
+    Preset(
+        "openai",
+        "OpenAI",
+        "https://api.openai.com/v1",
+        True,
+        "gpt-4o-mini",
+        True,
+        structured_output="json_schema",
+    ),
     Preset(
         "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", True, "openai/gpt-4o-mini", True
     ),
@@ -49,13 +62,26 @@ PRESETS: tuple[Preset, ...] = (
         False,
         "the model the server loaded",
         True,
+        structured_output="json_schema",
     ),
     Preset("tgi", "Text Generation Inference", "http://localhost:8080/v1", False, "tgi"),
     Preset("ollama", "Ollama", "http://localhost:11434/v1", False, "llama3.2"),
     Preset(
-        "lmstudio", "LM Studio", "http://localhost:1234/v1", False, "the model loaded in LM Studio"
+        "lmstudio",
+        "LM Studio",
+        "http://localhost:1234/v1",
+        False,
+        "the model loaded in LM Studio",
+        structured_output="json_schema",
     ),
-    Preset("llamacpp", "llama.cpp server", "http://localhost:8080/v1", False, "any name"),
+    Preset(
+        "llamacpp",
+        "llama.cpp server",
+        "http://localhost:8080/v1",
+        False,
+        "any name",
+        structured_output="json_object_schema",
+    ),
 )
 
 

@@ -18,13 +18,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hearth.core.cancel import CancelToken
-from hearth.core.cloud.client import CloudClient
-from hearth.core.cloud.endpoint import CloudEndpoint
 from hearth.core.cloud.failure import CloudFailure, FailureKind
 from hearth.core.cloud.messages import CloudAnswer, CloudPayload, CloudRequest, estimate_tokens
 from hearth.core.errors import Cancelled, CloudError, HearthError
@@ -32,6 +30,12 @@ from hearth.core.ledger.entry import LedgerEntry
 from hearth.core.ledger.store import Ledger
 from hearth.core.routing.policy import Action, Decision, RoutingPolicy, decide
 from hearth.core.routing.redaction import Redaction, Redactor, StreamingRestorer
+
+if TYPE_CHECKING:
+    # Annotations only: httpx and keyring take a third of a second to import, and a request
+    # that stays on the device needs neither.
+    from hearth.core.cloud.client import CloudClient
+    from hearth.core.cloud.endpoint import CloudEndpoint
 
 PLACEHOLDER_NOTE = (
     "Some values in this conversation were replaced by placeholders such as [EMAIL_1] or "
@@ -87,11 +91,16 @@ class RoutedAnswer:
     # the redaction, to parse first and restore with `redaction.restore_data` after.
     cloud_raw_text: str | None = None
     redaction: Redaction | None = None
+    # What `read_cloud` made of the cloud's answer (None without one, or without an answer).
+    cloud_value: Any = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "route": self.route,
             "policy": str(self.decision.policy),
+            # Always there, escalated or not: why the request was answered where it was.
+            "escalation_reason": str(self.decision.reason),
+            "routing_explanation": self.decision.explanation,
             "escalation": None,
         }
         if self.decision.escalates or self.cloud_error is not None or self.declined:
@@ -104,8 +113,6 @@ class RoutedAnswer:
                 "error_kind": getattr(self.cloud_error, "kind", None),
                 "partial_text": self.cloud_partial_text or None,
             }
-        else:
-            data["escalation_reason"] = str(self.decision.reason)
         if self.cloud is not None:
             data["cloud"] = {
                 "model": self.cloud.model,
@@ -177,6 +184,7 @@ class Router:
         on_escalate: Callable[[Decision], None] | None = None,
         cancel: CancelToken | None = None,
         user_requested: bool = False,
+        read_cloud: Callable[[str, Redaction], Any] | None = None,
     ) -> RoutedAnswer:
         """Answer one request.
 
@@ -186,6 +194,10 @@ class Router:
         `request_text`: the user's text, for the ledger (kept only with history on).
         `on_cloud_text`: the cloud answer's pieces, placeholders already restored.
         `on_escalate`: called when the request is about to leave (the UI says so).
+        `read_cloud`: turns the cloud's text (placeholders still in) into the task's answer
+        (a label, a parsed object), restoring the placeholders itself; it raises CloudFailure
+        when the text is no usable answer, which then counts as a failed escalation: the local
+        answer is the answer, and the ledger says so. Its result is `cloud_value`.
         """
         started = self._clock()
         before = self.decide(task, None, threshold, user_requested=user_requested)
@@ -199,7 +211,7 @@ class Router:
             )
         outcome = _Outcome(decision=decision, local=local_answer)
         if decision.escalates:
-            self._escalate(task, request, outcome, on_cloud_text, on_escalate, cancel)
+            self._escalate(task, request, outcome, on_cloud_text, on_escalate, cancel, read_cloud)
             if outcome.cloud is None and outcome.local is None:
                 # The cloud gave no answer and the local model has not run: it is the answer.
                 if cancel is not None:
@@ -218,12 +230,23 @@ class Router:
         on_cloud_text: Callable[[str], None] | None,
         on_escalate: Callable[[Decision], None] | None,
         cancel: CancelToken | None,
+        read_cloud: Callable[[str, Redaction], Any] | None,
     ) -> None:
         assert self._endpoint is not None  # decide() escalates only with a provider
-        redaction = self._redactor.redact([m.content for m in request.messages])
+        contents = [m.content for m in request.messages]
+        # The strings of a response format (a schema's enum values, descriptions) leave the
+        # machine too: redacted with the messages, under the same numbering.
+        leaves = _string_leaves(request.response_format)
+        redaction = self._redactor.redact([*contents, *leaves])
         outcome.redaction = redaction
         redacted = dataclasses.replace(
-            request, messages=redacted_messages(request.messages, redaction)
+            request,
+            messages=redacted_messages(
+                request.messages, redaction, redaction.texts[: len(contents)]
+            ),
+            response_format=_with_leaves(
+                request.response_format, iter(redaction.texts[len(contents) :])
+            ),
         )
         try:
             client = self._connect(self._endpoint)
@@ -271,6 +294,15 @@ class Router:
             tail = restorer.flush()
             if tail and on_cloud_text is not None:
                 on_cloud_text(tail)
+            if read_cloud is not None:
+                try:
+                    outcome.cloud_value = read_cloud(answer.text, redaction)
+                except CloudFailure as exc:
+                    # Delivered and answered, but not with an answer: the text is kept, as a
+                    # cut stream's is, and the local answer stands.
+                    outcome.cloud_error = exc
+                    outcome.cloud_partial = redaction.restore(answer.text)
+                    return
             outcome.cloud_raw_text = answer.text
             outcome.cloud = dataclasses.replace(answer, text=redaction.restore(answer.text))
 
@@ -368,6 +400,7 @@ class _Outcome:
     sent_bytes: int = 0
     redaction: Redaction | None = None
     cloud_raw_text: str | None = None
+    cloud_value: Any = None
 
     def finish(self, seconds: float) -> RoutedAnswer:
         redactions = self.redaction.counts() if self.redaction is not None else {}
@@ -390,17 +423,51 @@ class _Outcome:
             sent_bytes=self.sent_bytes,
             cloud_raw_text=self.cloud_raw_text,
             redaction=self.redaction,
+            cloud_value=self.cloud_value,
         )
 
 
-def redacted_messages(messages: Sequence[Any], redaction: Redaction) -> tuple[Message, ...]:
-    """The messages with their redacted contents; when anything was replaced, the model is
-    told to keep the placeholders (in the first system message, or a new one: some servers
-    accept only one system message, and only first)."""
-    out = [Message(m.role, text) for m, text in zip(messages, redaction.texts, strict=True)]
+def redacted_messages(
+    messages: Sequence[Any], redaction: Redaction, texts: Sequence[str] | None = None
+) -> tuple[Message, ...]:
+    """The messages with their redacted contents (`texts`, default the redaction's); when
+    anything was replaced, the model is told to keep the placeholders (in the first system
+    message, or a new one: some servers accept only one system message, and only first)."""
+    contents = redaction.texts if texts is None else texts
+    out = [Message(m.role, text) for m, text in zip(messages, contents, strict=True)]
     if redaction.count:
         if out and out[0].role == "system":
             out[0] = Message("system", f"{out[0].content}\n\n{PLACEHOLDER_NOTE}")
         else:
             out.insert(0, Message("system", PLACEHOLDER_NOTE))
     return tuple(out)
+
+
+def _string_leaves(value: Any) -> list[str]:
+    """Every string in a JSON value (object keys included), depth first."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _string_leaves(item)]
+    if isinstance(value, dict):
+        out: list[str] = []
+        for key, item in value.items():
+            out.append(str(key))
+            out.extend(_string_leaves(item))
+        return out
+    return []
+
+
+def _with_leaves(value: Any, leaves: Iterator[str]) -> Any:
+    """`value` with its strings replaced, in `_string_leaves` order, from `leaves`."""
+    if isinstance(value, str):
+        return next(leaves)
+    if isinstance(value, list):
+        return [_with_leaves(item, leaves) for item in value]
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for item in value.values():
+            new_key = next(leaves)  # the key comes first, as `_string_leaves` lists them
+            out[new_key] = _with_leaves(item, leaves)
+        return out
+    return value

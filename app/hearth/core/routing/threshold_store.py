@@ -1,0 +1,130 @@
+"""Calibrated auto-mode thresholds, one per label set and local model, in a JSON file.
+
+`hearth calibrate` measures a threshold on the user's labelled examples; auto mode then uses it
+for classify requests with the same labels on the same model (a label set's confidences say
+nothing about another's, nor about another model's). The key is the label set's fingerprint
+(names, descriptions and examples: any change makes a different prompt), the model file, and
+whether contextual calibration was on, since it changes the confidences too.
+
+Written atomically; a damaged file is kept aside and reported, never a reason to fail a request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from hearth.core.atomic_write import write_atomically
+from hearth.core.errors import HearthError
+from hearth.core.paths import Paths
+from hearth.core.tasks.labels import Label, fingerprint
+
+FILE_NAME = "thresholds.json"
+VERSION = 1
+
+
+def threshold_path(paths: Paths) -> Path:
+    return paths.data_dir / FILE_NAME
+
+
+def threshold_key(labels: Sequence[Label], model: Path, *, contextual: bool) -> str:
+    return f"{fingerprint(labels)}|{'ctx' if contextual else 'raw'}|{model}"
+
+
+@dataclass(frozen=True)
+class StoredThreshold:
+    threshold: float
+    target: float
+    reached: bool
+    share_on_device: float
+    examples: int
+    accuracy: float | None  # of all the examples, answered locally
+    labels: tuple[str, ...]
+    model: str
+    contextual: bool
+    time: str  # ISO 8601 UTC
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["labels"] = list(self.labels)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> StoredThreshold | None:
+        """None for an entry this version cannot read (hand-edited, or a future shape)."""
+        try:
+            value = cls(
+                threshold=float(data["threshold"]),
+                target=float(data["target"]),
+                reached=bool(data["reached"]),
+                share_on_device=float(data["share_on_device"]),
+                examples=int(data["examples"]),
+                accuracy=None if data.get("accuracy") is None else float(data["accuracy"]),
+                labels=tuple(str(name) for name in data["labels"]),
+                model=str(data["model"]),
+                contextual=bool(data["contextual"]),
+                time=str(data["time"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        return value if 0.0 <= value.threshold <= 1.0 else None
+
+
+class ThresholdStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # What went wrong with the file, for the caller to show as warnings.
+        self.problems: list[str] = []
+
+    def get(self, key: str) -> StoredThreshold | None:
+        entry = self._load().get(key)
+        return None if entry is None else StoredThreshold.from_json(entry)
+
+    def put(self, key: str, stored: StoredThreshold) -> None:
+        entries = self._load()
+        entries[key] = stored.to_json()
+        data = json.dumps({"version": VERSION, "thresholds": entries}, indent=2, sort_keys=True)
+        try:
+            write_atomically(self.path, (data + "\n").encode())
+        except OSError as exc:
+            raise HearthError(
+                f"Could not save the threshold to {self.path}: {exc.strerror or exc}. Free some "
+                "disk space or check the folder's permissions, then calibrate again."
+            ) from None
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            self.problems.append(
+                f"Could not read the calibrated thresholds {self.path} ({exc.strerror}); "
+                "auto mode uses the threshold in the settings."
+            )
+            return {}
+        try:
+            data = json.loads(raw)
+            entries = data["thresholds"]
+            if not isinstance(entries, dict):
+                raise ValueError("'thresholds' is not an object")
+        except (ValueError, KeyError, TypeError) as exc:
+            self._set_aside(f"it is not a thresholds file ({exc})")
+            return {}
+        return entries
+
+    def _set_aside(self, why: str) -> None:
+        kept = self.path.with_name(self.path.name + ".bak")
+        try:
+            os.replace(self.path, kept)
+            where = f"it was kept as {kept}"
+        except OSError as exc:
+            where = f"it could not be moved aside ({exc.strerror})"
+        self.problems.append(
+            f"The calibrated thresholds {self.path} were damaged: {why}; {where}. Auto mode "
+            "uses the threshold in the settings until you calibrate again."
+        )
