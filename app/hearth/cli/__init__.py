@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "gui": "hearth.cli.gui_command",
     "cloud": "hearth.cli.cloud_command",
     "ledger": "hearth.cli.ledger_command",
+    "calibrate": "hearth.cli.calibrate_command",
     "models": "hearth.cli.models_command",
 }
 

@@ -1,31 +1,69 @@
-"""`hearth run TASK`: one task headless, streamed to stdout or as one JSON object; or a batch.
+"""`hearth run TASK`: one task headless, as text or one JSON object; or a batch.
 
 Batch mode (`--batch FILE.jsonl`, classify and extract) runs every line in one engine session,
 so the instructions prefix is computed once; it writes one JSON result per line as it goes and
 draws a progress bar on stderr. A bad line gets its own error result; the batch goes on.
+
+Routing. Every request goes through a `Router` and is recorded in the ledger, local ones too
+(its text only when the user keeps history). The policy is the settings' (per task), or
+`--cloud` for every task; headless, ask is never. Auto compares the local confidence with the
+threshold `hearth calibrate` stored for the label set and model (classify), else the settings'.
+When the router escalates, the cloud's answer (sent redacted, placeholders restored) replaces
+the local one; when the cloud fails, the local answer stands and stderr says why
+(`warning: ...`). Decisions this command makes:
+- Air-gapped (the settings, or --offline) wins over every stored policy: the request is
+  answered on the device, and a stored `always` earns a warning. An explicit `--cloud always`
+  on an air-gapped run is a contradiction in the command itself: refused, exit 6, before
+  anything runs.
+- `always` with no provider set up: exit 5, before the model loads. `always` whose cloud
+  request fails falls back to the local model, as the router does (nothing is lost): exit 0,
+  with the error on stderr and in --json.
+- Streaming: when the answer may still go to the cloud (auto or always, a provider set up, not
+  air-gapped), stdout gets only the final answer, printed once it is known, so that a pipe
+  never receives a local answer followed by a different one. Otherwise the local text
+  streams as it is generated.
+- The process and the engine host refuse every non-loopback connection when air-gapped (the
+  network guard), from before the engine starts until the command ends.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from hearth.cli.context import CommandContext
 from hearth.cli.output import print_json
 from hearth.core.cancel import CancelToken
-from hearth.core.errors import CloudError, HearthError, UsageError
+from hearth.core.cloud.failure import CloudFailure, FailureKind
+from hearth.core.errors import HearthError, PrivacyRefused, UsageError
+from hearth.core.ledger.prices import PriceTable
+from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.models.locate import resolve_model
+from hearth.core.routing.cloud_tasks import CloudReading, CloudTask, cloud_task
+from hearth.core.routing.policy import CloudPolicy, Decision, RoutingPolicy
+from hearth.core.routing.redaction import Redactor
+from hearth.core.routing.router import LocalAnswer, RoutedAnswer, Router
+from hearth.core.routing.threshold_store import ThresholdStore, threshold_key, threshold_path
 from hearth.core.settings import Settings
 from hearth.core.tasks.catalog import task_catalog
-from hearth.core.tasks.runner import TaskRunner, text_only
+from hearth.core.tasks.labels import parse_labels
+from hearth.core.tasks.runner import TaskOutcome, TaskRunner, text_only
 from hearth.core.tasks.schemas import BUILT_IN
+from hearth.core.tasks.task import Task
+
+if TYPE_CHECKING:
+    from hearth.core.cloud.client import CloudClient
+    from hearth.core.cloud.endpoint import CloudEndpoint
 
 BATCH_TASKS = ("classify", "extract")
+STREAMING_TASKS = ("summarize", "rewrite")
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -48,8 +86,16 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     run.add_argument("--no-calibrate", action="store_true", help="classify: skip calibration")
     run.add_argument("--schema", help=f"extract: a JSON Schema file or {'|'.join(BUILT_IN)}")
     run.add_argument("--batch", help='classify/extract: a JSONL file, one {"text": ...} a line')
-    run.add_argument("--cloud", choices=["never", "ask", "auto", "always"], default=None)
-    run.add_argument("--offline", action="store_true", help="air-gapped for this run")
+    run.add_argument(
+        "--cloud",
+        choices=[str(p) for p in CloudPolicy],
+        default=None,
+        help="when to send a request to the cloud provider (default: the settings); "
+        "ask is never when headless",
+    )
+    run.add_argument(
+        "--offline", action="store_true", help="air-gapped for this run: nothing leaves"
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     return run
 
@@ -81,7 +127,7 @@ def task_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.labels:
         options["labels"] = args.labels
     if args.labels_file:
-        options["labels"] = _read_json(args.labels_file, "labels file")
+        options["labels"] = read_json(args.labels_file, "labels file")
     if args.no_calibrate:
         options["calibrate"] = "off"
     if args.schema:
@@ -89,7 +135,7 @@ def task_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _read_json(spec: str, what: str) -> Any:
+def read_json(spec: str, what: str) -> Any:
     try:
         return json.loads(Path(spec).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -98,63 +144,360 @@ def _read_json(spec: str, what: str) -> Any:
         raise UsageError(f"Cannot read the {what} {spec}: {exc}") from None
 
 
-def _settings(args: argparse.Namespace, context: CommandContext) -> Settings:
-    settings = context.loaded.settings
-    if args.offline:
-        settings = settings.replace(air_gapped=True)
-    cloud = args.cloud or settings.cloud_policy
-    if cloud == "always":
-        raise CloudError(
-            "--cloud always needs a cloud provider, and none is set up. Use --cloud never "
-            "to answer on this device."
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+def progress(message: str) -> None:
+    print(f"… {message}", file=sys.stderr, flush=True)
+
+
+# -- routing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Routing:
+    """What one `hearth run` routes with; the ledger closes with the command."""
+
+    router: Router
+    ledger: Ledger
+    policy: RoutingPolicy
+    mode: CloudPolicy
+    air_gapped: bool
+    endpoint: CloudEndpoint | None
+    threshold: float | None  # None: the policy's (the settings')
+    threshold_source: str  # "calibrated" | "settings"
+
+    @property
+    def may_escalate(self) -> bool:
+        """Whether an answer may still come from the cloud (headless: ask never does)."""
+        return (
+            not self.air_gapped
+            and self.endpoint is not None
+            and self.mode in (CloudPolicy.AUTO, CloudPolicy.ALWAYS)
         )
-    return settings
+
+    @property
+    def structured_output(self) -> str | None:
+        return self.endpoint.structured_output if self.endpoint is not None else None
+
+
+def _connect(endpoint: CloudEndpoint) -> CloudClient:
+    # Imported here: a request that stays on the device never needs httpx or keyring.
+    from hearth.core.cloud.client import open_client
+    from hearth.core.cloud.keys import KeyStore
+
+    return open_client(endpoint, KeyStore())
+
+
+def build_routing(
+    args: argparse.Namespace,
+    context: CommandContext,
+    settings: Settings,
+    task_name: str,
+    options: Mapping[str, Any],
+    model_path: Callable[[], Path],
+) -> Routing:
+    override = CloudPolicy(args.cloud) if args.cloud else None
+    policy = RoutingPolicy.from_settings(settings, override=override)
+    mode = policy.for_task(task_name)
+    air_gapped = settings.air_gapped
+    if air_gapped and override is CloudPolicy.ALWAYS:
+        why = "--offline" if args.offline else "air-gapped mode is on in the settings"
+        raise PrivacyRefused(
+            f"Hearth is air-gapped ({why}), so --cloud always cannot send anything. Run "
+            "without --cloud always to answer on this device, or turn air-gapped mode off."
+        )
+    if air_gapped and mode is CloudPolicy.ALWAYS:
+        warn(
+            f"air-gapped: the cloud policy for {task_name} is always, but nothing leaves this "
+            "device while air-gapped; answering here."
+        )
+    endpoint: CloudEndpoint | None = None
+    if not air_gapped and mode is not CloudPolicy.NEVER:
+        from hearth.core.cloud.endpoint import describe_missing, endpoint_from
+
+        endpoint = endpoint_from(settings)
+        if endpoint is None and mode is CloudPolicy.ALWAYS:
+            where = "--cloud always" if override is not None else "The cloud policy always"
+            missing = describe_missing(settings)
+            raise CloudFailure(
+                FailureKind.NOT_CONFIGURED,
+                f"{where} needs a cloud provider, and {missing[0].lower()}{missing[1:]} Or use "
+                "--cloud never to answer on this device.",
+            )
+    threshold, source = None, "settings"
+    if task_name == "classify" and mode in (CloudPolicy.AUTO, CloudPolicy.ASK) and not air_gapped:
+        labels = options.get("labels")
+        if labels is not None:
+            store = ThresholdStore(threshold_path(context.paths))
+            key = threshold_key(
+                parse_labels(labels),
+                model_path().resolve(),
+                contextual=options.get("calibrate", "on") != "off",
+            )
+            stored = store.get(key)
+            for problem in store.problems:
+                warn(problem)
+            if stored is not None:
+                threshold, source = stored.threshold, "calibrated"
+    ledger = Ledger(
+        ledger_path(context.paths),
+        keep_history=settings.keep_history,
+        prices=PriceTable.from_settings(settings),
+    )
+    router = Router(
+        policy=policy,
+        air_gapped=air_gapped,
+        headless=True,
+        endpoint=endpoint,
+        connect=_connect,
+        redactor=Redactor(settings.redaction_names),
+        ledger=ledger,
+    )
+    return Routing(router, ledger, policy, mode, air_gapped, endpoint, threshold, source)
+
+
+def local_answer(outcome: TaskOutcome) -> LocalAnswer:
+    output = outcome.output
+    if isinstance(output, str):
+        text = output
+    else:
+        text = str(outcome.result.details.get("json") or json.dumps(output, ensure_ascii=False))
+    usage = outcome.result.usage
+    return LocalAnswer(
+        text=text,
+        model=outcome.load.model_name,
+        confidence=outcome.confidence,
+        tokens_in=usage.prompt_tokens,
+        tokens_out=usage.output_tokens,
+    )
+
+
+@dataclass
+class Routed:
+    """One answered request: where from, and the local run when there was one."""
+
+    answer: RoutedAnswer
+    local: TaskOutcome | None
+
+    @property
+    def reading(self) -> CloudReading | None:
+        value = self.answer.cloud_value
+        return value if self.answer.route == "cloud" and isinstance(value, CloudReading) else None
+
+    @property
+    def output(self) -> Any:
+        reading = self.reading
+        if reading is not None:
+            return reading.output
+        assert self.local is not None  # the router answers locally when the cloud did not
+        return self.local.output
+
+
+def route_one(
+    routing: Routing,
+    runner: TaskRunner,
+    task: Task,
+    text: str,
+    options: Mapping[str, Any],
+    model_path: Callable[[], Path],
+    settings: Settings,
+    *,
+    on_text: Callable[[str], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
+    on_escalate: Callable[[Decision], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> Routed:
+    cloud: CloudTask = cloud_task(
+        task.name, text, options, structured_output=routing.structured_output
+    )
+    ran: list[TaskOutcome] = []
+
+    def local() -> LocalAnswer:
+        outcome = runner.run(
+            task,
+            text,
+            options,
+            model_path(),
+            settings,
+            on_event=text_only(on_text) if on_text is not None else None,
+            on_progress=on_progress,
+            cancel=cancel,
+        )
+        ran.append(outcome)
+        return local_answer(outcome)
+
+    answer = routing.router.run(
+        task.name,
+        cloud.request,
+        local,
+        threshold=routing.threshold,
+        request_text=text,
+        on_escalate=on_escalate,
+        cancel=cancel,
+        read_cloud=cloud.read,
+    )
+    return Routed(answer, ran[-1] if ran else None)
+
+
+def result_json(
+    task_name: str, routed: Routed, routing: Routing, label_names: list[str] | None
+) -> dict[str, Any]:
+    answer, outcome = routed.answer, routed.local
+    data = outcome.to_json() if outcome is not None else _cloud_only_json(task_name, answer)
+    data.update(answer.to_json())
+    data["threshold"] = (
+        routing.threshold if routing.threshold is not None else routing.policy.threshold
+    )
+    data["threshold_source"] = routing.threshold_source
+    data["air_gapped"] = routing.air_gapped
+    reading = routed.reading
+    if reading is not None and answer.cloud is not None:
+        if outcome is not None:
+            data["local"] = {
+                "output": outcome.output,
+                "model": outcome.load.model_name,
+                "confidence": data.get("confidence"),
+            }
+        data.update(reading.details)
+        data["output"] = reading.output
+        data["model"] = answer.cloud.model
+        if outcome is None and label_names is not None:
+            # The cloud names one label and gives no probabilities: all its weight is there.
+            data["labels"] = {name: float(name == reading.output) for name in label_names}
+    return data
+
+
+def _cloud_only_json(task_name: str, answer: RoutedAnswer) -> dict[str, Any]:
+    """The contract's fields for an answer the local model never worked on (always)."""
+    cloud = answer.cloud
+    assert cloud is not None
+    decode_s = (cloud.latency_ms - (cloud.ttft_ms or 0.0)) / 1000
+    return {
+        "task": task_name,
+        "output": cloud.text,
+        "route": "cloud",
+        "model": cloud.model,
+        "confidence": None,
+        "finish_reason": cloud.finish_reason,
+        "timings": {
+            "load_ms": 0.0,
+            "ttft_ms": round(cloud.ttft_ms if cloud.ttft_ms is not None else cloud.latency_ms, 2),
+            "total_ms": round(cloud.latency_ms, 2),
+            "prompt_tokens": cloud.prompt_tokens,
+            "output_tokens": cloud.completion_tokens,
+            "decode_tokens_per_s": (
+                round(cloud.completion_tokens / decode_s, 3) if decode_s > 0 else 0.0
+            ),
+        },
+    }
+
+
+def report_problems(answer: RoutedAnswer) -> None:
+    """What went wrong on the way to an answer that still came: stderr, one line each."""
+    if answer.cloud_error is not None:
+        kept = (
+            " (what the cloud sent is in --json: escalation.partial_text)"
+            if (answer.cloud_partial_text)
+            else ""
+        )
+        warn(f"{answer.cloud_error.message} Answered on this device instead{kept}.")
+    if answer.ledger_problem is not None:
+        warn(answer.ledger_problem)
+
+
+def _label_names(task_name: str, options: Mapping[str, Any]) -> list[str] | None:
+    if task_name != "classify" or options.get("labels") is None:
+        return None
+    return [label.name for label in parse_labels(options["labels"])]
+
+
+# -- the command -----------------------------------------------------------------------------
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     context.warn_about_settings()
     task = task_catalog()[args.task]
-    settings = _settings(args, context)
+    settings = context.loaded.settings
+    if args.offline:
+        settings = settings.replace(air_gapped=True)
+    # First, before anything can connect: this process, and the engine host started later.
+    context.guard_network(air_gapped=settings.air_gapped)
     options = task_options(args)
-    model_path = resolve_model(args.model or settings.model)
+    if args.batch and args.task not in BATCH_TASKS:
+        raise UsageError(f"--batch works with {' and '.join(BATCH_TASKS)}.")
+    # Resolved when first needed: `always` answered by the cloud needs no local model at all.
+    model_path = functools.cache(lambda: resolve_model(args.model or settings.model))
+    routing = build_routing(args, context, settings, task.name, options, model_path)
+    if not (routing.mode is CloudPolicy.ALWAYS and routing.may_escalate):
+        model_path()  # the local model answers: say now if there is none, before any input
     runner = TaskRunner(context.engine)
-    if args.batch:
-        if args.task not in BATCH_TASKS:
-            raise UsageError(f"--batch works with {' and '.join(BATCH_TASKS)}.")
-        return _run_batch(args, runner, task.name, options, model_path, settings)
+    with routing.ledger:
+        try:
+            if args.batch:
+                return _run_batch(args, routing, runner, task, options, model_path, settings)
+            return _run_one(args, routing, runner, task, options, model_path, settings)
+        finally:
+            for problem in routing.ledger.problems:
+                warn(problem)
+
+
+def _run_one(
+    args: argparse.Namespace,
+    routing: Routing,
+    runner: TaskRunner,
+    task: Task,
+    options: Mapping[str, Any],
+    model_path: Callable[[], Path],
+    settings: Settings,
+) -> int:
     text = read_input(args.input)
     cancel = CancelToken()
-    stream_to: TextIO | None = None if args.json else sys.stdout
+    streams = task.name in STREAMING_TASKS and not args.json
+    live = streams and not routing.may_escalate
+    out: TextIO = sys.stdout
 
     def write(piece: str) -> None:
-        if stream_to is not None:
-            stream_to.write(piece)
-            stream_to.flush()
+        out.write(piece)
+        out.flush()
 
-    def progress(message: str) -> None:
-        print(f"… {message}", file=sys.stderr, flush=True)
+    if streams and not live and routing.mode is CloudPolicy.AUTO:
+        progress(
+            "answering on this device first; the answer is printed once it is complete, as it "
+            "may still go to the cloud"
+        )
 
-    streams = task.name in ("summarize", "rewrite")
+    def escalating(decision: Decision) -> None:
+        assert routing.endpoint is not None
+        progress(
+            f"{decision.explanation} Sending the redacted request to {routing.endpoint.title}."
+        )
+
     try:
-        outcome = runner.run(
+        routed = route_one(
+            routing,
+            runner,
             task,
             text,
             options,
             model_path,
             settings,
-            on_event=text_only(write) if streams else None,
+            on_text=write if live else None,
             on_progress=progress,
+            on_escalate=escalating,
             cancel=cancel,
         )
     except KeyboardInterrupt:
         cancel.cancel()
         raise
+    report_problems(routed.answer)
     if args.json:
-        print_json(outcome.to_json())
-    elif streams:
+        print_json(result_json(task.name, routed, routing, _label_names(task.name, options)))
+    elif live:
         write("\n")
     else:
-        output = outcome.output
+        output = routed.output
         print(
             output if isinstance(output, str) else json.dumps(output, indent=2, ensure_ascii=False)
         )
@@ -184,26 +527,32 @@ def _batch_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
 
 def _run_batch(
     args: argparse.Namespace,
+    routing: Routing,
     runner: TaskRunner,
-    task_name: str,
-    options: dict[str, Any],
-    model_path: Path,
+    task: Task,
+    options: Mapping[str, Any],
+    model_path: Callable[[], Path],
     settings: Settings,
 ) -> int:
     path = Path(args.batch)
     if not path.is_file():
         raise UsageError(f"The batch file {path} does not exist.")
     total = sum(1 for _ in _batch_lines(path))
-    task = task_catalog()[task_name]  # one instance: calibration is measured once
-    runner.load(model_path, settings)
+    label_names = _label_names(task.name, options)
+    if routing.mode is not CloudPolicy.ALWAYS or routing.endpoint is None:
+        runner.load(model_path(), settings)  # up front: a broken model fails the batch at once
     started = time.perf_counter()
-    failures = 0
+    failures = cloud_answers = cloud_failures = 0
     for done, (number, text, problem) in enumerate(_batch_lines(path), 1):
         record: dict[str, Any] = {"line": number}
         if problem is None and text is not None:
             try:
-                outcome = runner.run(task, text, options, model_path, settings)
-                record.update(outcome.to_json())
+                routed = route_one(routing, runner, task, text, options, model_path, settings)
+                record.update(result_json(task.name, routed, routing, label_names))
+                cloud_answers += routed.answer.route == "cloud"
+                cloud_failures += routed.answer.cloud_error is not None
+                if routed.answer.ledger_problem is not None:
+                    record["ledger_problem"] = routed.answer.ledger_problem
             except UsageError as exc:
                 problem = exc.message
             except HearthError as exc:
@@ -219,6 +568,12 @@ def _run_batch(
         _progress_bar(done, total, started)
     sys.stderr.write("\n")
     print(f"{total - failures} of {total} lines done, {failures} failed", file=sys.stderr)
+    if cloud_answers or cloud_failures:
+        print(
+            f"{cloud_answers} answered in the cloud; {cloud_failures} cloud attempt(s) failed "
+            "and were answered on this device (see escalation.error)",
+            file=sys.stderr,
+        )
     return 0
 
 
