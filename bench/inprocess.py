@@ -1,0 +1,96 @@
+"""The baseline: a plain in-process llama-cpp-python generate loop, driven over a pipe.
+
+    python -m bench.inprocess      (JSON lines: one request on stdin, one answer on stdout)
+
+`hearth bench` runs this as a child so that the Hearth process itself never loads llama.cpp
+(import-linter holds hearth.cli to that), and so that its requests can be interleaved with the
+engine path's on the same file, threads and context: drift on a shared machine hits both.
+The loop is what a user of llama-cpp-python would write: tokenize, `Llama.generate`, stop
+after n tokens. Same sampler settings as the engine's requests.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import llama_cpp
+
+CHATML = "<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n"
+
+
+class Baseline:
+    def __init__(self) -> None:
+        self.llm: llama_cpp.Llama | None = None
+
+    def load(self, req: dict[str, Any]) -> dict[str, Any]:
+        if self.llm is not None:
+            self.llm.close()
+            self.llm = None
+        started = time.perf_counter()
+        self.llm = llama_cpp.Llama(
+            model_path=req["model"],
+            n_ctx=req["context"],
+            n_batch=req["batch"],
+            n_threads=req["threads"],
+            n_threads_batch=req["threads"],
+            n_gpu_layers=req.get("gpu_layers", 0),
+            flash_attn=req.get("flash_attn", False),
+            type_k=req.get("type_k"),
+            type_v=req.get("type_v"),
+            use_mmap=True,
+            verbose=False,
+        )
+        return {"load_ms": (time.perf_counter() - started) * 1000}
+
+    def generate(self, req: dict[str, Any]) -> dict[str, Any]:
+        llm = self.llm
+        assert llm is not None
+        tokens = llm.tokenize(CHATML.format(text=req["text"]).encode(), add_bos=True, special=True)
+        started = time.perf_counter()
+        first = None
+        produced = 0
+        for _token in llm.generate(
+            tokens,
+            temp=req.get("temperature", 0.2),
+            top_k=40,
+            top_p=0.95,
+            min_p=0.05,
+            repeat_penalty=1.1,
+        ):
+            produced += 1
+            if first is None:
+                first = time.perf_counter()
+            if produced >= req["max_tokens"]:
+                break
+        ended = time.perf_counter()
+        assert first is not None
+        return {
+            "prompt_tokens": len(tokens),
+            "output_tokens": produced,
+            "ttft_ms": (first - started) * 1000,
+            "decode_tokens_per_s": (produced - 1) / (ended - first) if produced > 1 else 0.0,
+        }
+
+
+def main() -> int:
+    baseline = Baseline()
+    out = sys.stdout
+    sys.stdout = sys.stderr  # nothing llama.cpp or Python prints may corrupt the answers
+    for line in sys.stdin:
+        req = json.loads(line)
+        op = req["op"]
+        if op == "quit":
+            break
+        answer = baseline.load(req) if op == "load" else baseline.generate(req)
+        out.write(json.dumps(answer) + "\n")
+        out.flush()
+    if baseline.llm is not None:
+        baseline.llm.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
