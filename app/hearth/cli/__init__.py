@@ -31,7 +31,6 @@ COMMANDS: dict[str, str] = {
     "ledger": "hearth.cli.ledger_command",
     "calibrate": "hearth.cli.calibrate_command",
     "models": "hearth.cli.models_command",
-    "bench": "hearth.cli.bench_command",
 }
 
 
@@ -79,8 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list
     try:
         modules = _command_modules(args_list)
-        args = build_parser(modules).parse_args(args_list)
-        name = args.command or "gui"
+        parser = build_parser(modules)
+        args = parser.parse_args(args_list)
+        if args.command is None:  # `hearth` alone: the app, with the gui command's defaults
+            args = parser.parse_args([*args_list, "gui"])
+        name = args.command
         with CommandContext.create() as context:
             return int(modules[name].run(args, context))
     except HearthError as exc:
