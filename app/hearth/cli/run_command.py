@@ -45,6 +45,7 @@ from hearth.core.cloud.failure import CloudFailure, FailureKind
 from hearth.core.errors import HearthError, PrivacyRefused, UsageError
 from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.store import Ledger, ledger_path
+from hearth.core.models.library import ModelLibrary, adapter_lookup
 from hearth.core.models.locate import resolve_model
 from hearth.core.routing.cloud_tasks import CloudReading, CloudTask, cloud_task
 from hearth.core.routing.policy import CloudPolicy, Decision, RoutingPolicy
@@ -70,7 +71,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     run: argparse.ArgumentParser = sub.add_parser("run", help="run one task headless")
     run.add_argument("task", choices=sorted(task_catalog()))
     run.add_argument("--input", default="-", help="text file to work on, or - for stdin")
-    run.add_argument("--model", help="a .gguf path (default: the model in settings)")
+    run.add_argument("--model", help="a .gguf path or a model id (default: the model in settings)")
     run.add_argument(
         "--style",
         help="summarize: summary|key-points|list|table; "
@@ -432,7 +433,10 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     routing = build_routing(args, context, settings, task.name, options, model_path)
     if not (routing.mode is CloudPolicy.ALWAYS and routing.may_escalate):
         model_path()  # the local model answers: say now if there is none, before any input
-    runner = TaskRunner(context.engine)
+    # LoRA adapters attached to the model for this task (`hearth models attach`) load with it.
+    runner = TaskRunner(
+        context.engine, adapters=adapter_lookup(ModelLibrary.for_paths(context.paths))
+    )
     with routing.ledger:
         try:
             if args.batch:
