@@ -23,6 +23,7 @@ Work = Callable[[ModelLibrary, Callable[[Progress], None], CancelToken], Any]
 
 class LibraryWorker(QObject):
     progress = Signal(str, float)  # phase, fraction (-1: unknown)
+    detail = Signal(object)  # the same report in full (Progress: bytes, rate, time left)
     finished = Signal(str, object)  # what, its result
     failed = Signal(str)
     cancelled = Signal()
@@ -56,6 +57,7 @@ class LibraryWorker(QObject):
         def report(p: Progress) -> None:
             fraction = p.fraction
             self.progress.emit(p.phase.value, -1.0 if fraction is None else fraction)
+            self.detail.emit(p)
 
         try:
             result = work(self.library, report, cancel)

@@ -29,6 +29,7 @@ from hearth.core.cloud.keys import KeyStore
 from hearth.core.engine.types import LoadInfo
 from hearth.core.errors import HearthError
 from hearth.core.models.locate import resolve_model
+from hearth.core.models.this_machine import machine_from_load
 from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.tasks.runner import TaskOutcome
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self._request: Request | None = None  # of the running job, or the last one
         self._answered: Request | None = None  # the request the shown answer answers
         self._pending = ""  # streamed text not yet painted
+        self._load: LoadInfo | None = None  # what the engine reported at the last load
         self._answer = ""
 
         self.setWindowTitle(self.tr("Hearth"))
@@ -331,7 +333,13 @@ class MainWindow(QMainWindow):
 
     def open_models(self) -> ModelManager:
         assert self._library is not None
-        dialog = ModelManager(self._library, self)
+        dialog = ModelManager(
+            self._library,
+            self,
+            machine=machine_from_load(self._load),
+            context_size=self._settings.context_size,
+            air_gapped=self._settings.air_gapped,
+        )
         dialog.model_chosen.connect(self._use_and_load)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -383,6 +391,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_loaded(self, load: LoadInfo) -> None:
+        self._load = load
         self.status.show_load(load)
 
     @Slot(object)

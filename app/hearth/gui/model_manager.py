@@ -1,11 +1,14 @@
-"""The model manager: the models in the library; import, verify, remove, and choose one.
+"""The model manager: your models (import, verify, remove, use), the catalog (download) and
+the models other apps left on this computer (use in place).
 
-Every operation that reads or copies a model file runs on the library worker's thread; the
-dialog shows its progress and can cancel it.
+Every operation that reads, copies or downloads a model file runs on the library worker's
+thread; the dialog shows its progress (bytes, rate, time left) and can cancel it. A cancelled
+download keeps its part on disk, and downloading again resumes it.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -20,13 +23,25 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from hearth.core.errors import HearthError
+from hearth.core.hardware import memory
+from hearth.core.models.catalog import CatalogEntry, load_catalog
+from hearth.core.models.discovery import Found, ModelDiscovery
 from hearth.core.models.entry import ModelEntry
+from hearth.core.models.fit import Machine
+from hearth.core.models.hub_downloader import hub_downloader
 from hearth.core.models.library import Added, Checked, Health
-from hearth.gui.library_worker import LibraryWorker
+from hearth.core.models.progress import Progress
+from hearth.core.models.recommend import assess_catalog
+from hearth.gui.catalog_panel import CatalogPanel
+from hearth.gui.found_panel import FoundPanel
+from hearth.gui.library_worker import LibraryWorker, Work
+from hearth.gui.transfer_text import progress_text
 
 GIB = 1024**3
 
@@ -35,13 +50,26 @@ class ModelManager(QDialog):
     model_chosen = Signal(str)  # the path of the model to use
     operation_done = Signal(str)  # emitted on the GUI thread after each finished operation
     operation_failed = Signal(str)
+    download_progress = Signal(object)  # Progress, re-emitted on the GUI thread
 
-    def __init__(self, worker: LibraryWorker, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        worker: LibraryWorker,
+        parent: QWidget | None = None,
+        *,
+        machine: Machine | None = None,
+        context_size: int = 4096,
+        air_gapped: bool = False,
+        discovery: ModelDiscovery | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Models"))
         self.setAccessibleName(self.tr("Model manager"))
-        self.resize(760, 420)
+        self.resize(820, 480)
         self._worker = worker
+        self._air_gapped = air_gapped
+        self._discovery = discovery or ModelDiscovery(Path.home(), environ=dict(os.environ))
+        self._doing = ""
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
             [
@@ -92,20 +120,38 @@ class ModelManager(QDialog):
         busy = QHBoxLayout()
         busy.addWidget(self.progress, 1)
         busy.addWidget(self.cancel_button)
+        library_tab = QWidget()
+        library_layout = QVBoxLayout(library_tab)
+        library_layout.addWidget(self.table, 1)
+        library_layout.addLayout(buttons)
+        self.catalog = self._catalog_panel(machine or Machine(memory(), False), context_size)
+        self.found = FoundPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Model sources"))
+        self.tabs.addTab(library_tab, self.tr("&Your models"))
+        self.tabs.addTab(self.catalog, self.tr("&Catalog"))
+        self.tabs.addTab(self.found, self.tr("&Found on this computer"))
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addLayout(busy)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.catalog.download_requested.connect(self.download)
+        self.found.use_requested.connect(self.use_found)
+        self.found.rescan_requested.connect(self.discover)
+        self._discovered = False
 
         self.use_button.clicked.connect(self._use)
         self.import_button.clicked.connect(self._ask_import)
         self.verify_button.clicked.connect(self.verify_selected)
         self.remove_button.clicked.connect(self.remove_selected)
-        self.cancel_button.clicked.connect(worker.cancel)
+        # Not connected to worker.cancel itself: that would be queued to the worker's thread,
+        # which is busy with the very job to cancel. The token is safe to set from here.
+        self.cancel_button.clicked.connect(self._cancel)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         queued = Qt.ConnectionType.QueuedConnection
         worker.progress.connect(self._on_progress, queued)
+        worker.detail.connect(self._on_detail, queued)
         worker.finished.connect(self._on_finished, queued)
         worker.failed.connect(self._on_failed, queued)
         worker.cancelled.connect(self._on_cancelled, queued)
@@ -143,6 +189,8 @@ class ModelManager(QDialog):
         for button in (self.use_button, self.verify_button, self.remove_button):
             button.setEnabled(chosen)
         self.import_button.setEnabled(not self._busy)
+        self.catalog.set_enabled(not self._busy and not self._air_gapped)
+        self.found.set_enabled(not self._busy)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -151,24 +199,74 @@ class ModelManager(QDialog):
         self.progress.setRange(0, 0)  # unknown until the first report
         self._update_buttons()
 
+    def _catalog_panel(self, machine: Machine, context_size: int) -> CatalogPanel:
+        try:
+            panel = CatalogPanel(assess_catalog(load_catalog(), machine, context_size))
+        except HearthError as exc:
+            panel = CatalogPanel([])
+            panel.set_notice(exc.message)
+        if self._air_gapped:
+            panel.set_notice(
+                self.tr("Air-gapped mode is on: nothing is downloaded. Import a GGUF file instead.")
+            )
+        return panel
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.found and not self._discovered and not self._busy:
+            self.discover()
+
     # -- operations (run on the worker) -----------------------------------------------------
 
-    def import_file(self, path: Path) -> None:
-        self.message.setText(self.tr("Importing {0}…").format(path.name))
+    def _start(self, what: str, message: str, work: Work) -> None:
+        self._doing = what
+        self.message.setText(message)
         self._set_busy(True)
-        self._worker.submit(
+        self._worker.submit(what, work)
+
+    def import_file(self, path: Path) -> None:
+        self._start(
             "import",
+            self.tr("Importing {0}…").format(path.name),
             lambda lib, report, cancel: lib.import_file(path, progress=report, cancel=cancel),
+        )
+
+    def download(self, entry: CatalogEntry) -> None:
+        if self._air_gapped:
+            self.message.setText(self.tr("Air-gapped mode is on: Hearth downloads nothing."))
+            return
+        self._start(
+            "download",
+            self.tr("Downloading {0}…").format(entry.name),
+            lambda lib, report, cancel: lib.pull_catalog(
+                hub_downloader(lib), entry, progress=report, cancel=cancel
+            ),
+        )
+
+    def discover(self) -> None:
+        self._discovered = True
+        discovery = self._discovery
+        self._start(
+            "discover",
+            self.tr("Looking for models other apps downloaded…"),
+            lambda lib, report, cancel: discovery.find(),
+        )
+
+    def use_found(self, found: Found) -> None:
+        self._start(
+            "use-found",
+            self.tr("Checking {0}…").format(found.path.name),
+            lambda lib, report, cancel: lib.register_in_place(
+                found.path, found.source, name=found.name, progress=report, cancel=cancel
+            ),
         )
 
     def verify_selected(self) -> None:
         entry = self.selected()
         if entry is None:
             return
-        self.message.setText(self.tr("Checking {0}…").format(entry.name))
-        self._set_busy(True)
-        self._worker.submit(
+        self._start(
             "verify",
+            self.tr("Checking {0}…").format(entry.name),
             lambda lib, report, cancel: lib.verify(entry.id, progress=report, cancel=cancel),
         )
 
@@ -176,8 +274,14 @@ class ModelManager(QDialog):
         entry = self.selected()
         if entry is None:
             return
-        self._set_busy(True)
-        self._worker.submit("remove", lambda lib, report, cancel: lib.remove(entry.id))
+        self._start(
+            "remove",
+            self.tr("Removing {0}…").format(entry.name),
+            lambda lib, report, cancel: lib.remove(entry.id),
+        )
+
+    def _cancel(self) -> None:
+        self._worker.cancel()
 
     def _use(self) -> None:
         entry = self.selected()
@@ -201,11 +305,22 @@ class ModelManager(QDialog):
             self.progress.setValue(round(fraction * 1000))
         self.progress.setFormat(f"{phase} %p%")
 
+    @Slot(object)
+    def _on_detail(self, progress: Progress) -> None:
+        if self._busy:
+            self.message.setText(progress_text(progress))
+            self.download_progress.emit(progress)
+
     @Slot(str, object)
     def _on_finished(self, what: str, result: object) -> None:
         self._set_busy(False)
-        if isinstance(result, Added):
+        if what == "discover" and isinstance(result, list):
+            self.found.show_found(result)
+            self.message.setText(self.found.note.text())
+        elif isinstance(result, Added):
             self.message.setText(result.note)
+            if what in ("download", "use-found"):
+                self.tabs.setCurrentIndex(0)
         elif isinstance(result, list) and result and isinstance(result[0], Checked):
             check: Checked = result[0]
             prefix = self.tr("OK") if check.health is Health.OK else self.tr("Problem")
@@ -224,5 +339,10 @@ class ModelManager(QDialog):
     @Slot()
     def _on_cancelled(self) -> None:
         self._set_busy(False)
-        self.message.setText(self.tr("Cancelled; nothing was changed."))
+        if self._doing == "download":
+            self.message.setText(
+                self.tr("Download paused. What arrived is kept; Download again resumes it.")
+            )
+        else:
+            self.message.setText(self.tr("Cancelled; nothing was changed."))
         self.operation_failed.emit("cancelled")
