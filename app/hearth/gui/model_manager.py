@@ -106,8 +106,8 @@ class ModelManager(QDialog):
         self.progress.setAccessibleName(self.tr("Progress"))
         self.message = QLabel(
             self.tr(
-                "Import a .gguf file, or let Hearth download one from the catalog (hearth "
-                "models pull)."
+                "Import a .gguf file, download one from the Catalog tab, or use one another "
+                "app already downloaded."
             )
         )
         self.message.setWordWrap(True)
