@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "ledger": "hearth.cli.ledger_command",
     "calibrate": "hearth.cli.calibrate_command",
     "models": "hearth.cli.models_command",
+    "bench": "hearth.cli.bench_command",
 }
 
 
