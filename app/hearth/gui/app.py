@@ -72,6 +72,7 @@ def run_app(argv: list[str] | None = None) -> int:
     app = HearthApp(Paths.from_environment())
     qt_app.aboutToQuit.connect(app.shutdown)
     app.window.show()
+    app.window.show_welcome_if_needed()
     app.warm_up()
     return qt_app.exec()
 

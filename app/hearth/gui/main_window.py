@@ -6,6 +6,7 @@ view, answer actions, status panel) and all the work is in hearth.core, run by t
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ from PySide6.QtWidgets import (
 from hearth.core.cloud.keys import KeyStore
 from hearth.core.engine.types import LoadInfo
 from hearth.core.errors import HearthError
+from hearth.core.models.catalog import load_catalog
+from hearth.core.models.discovery import ModelDiscovery
 from hearth.core.models.locate import resolve_model
+from hearth.core.models.recommend import Recommendation, recommend
 from hearth.core.models.this_machine import machine_from_load
 from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.label_sets import LabelSetStore
@@ -43,6 +47,7 @@ from hearth.gui.result_view import ResultView
 from hearth.gui.settings_dialog import SettingsDialog
 from hearth.gui.status_bar import StatusPanel
 from hearth.gui.task_options import TaskOptionsPanel
+from hearth.gui.welcome import WelcomeDialog
 
 PAINT_INTERVAL_MS = 33  # tokens are painted in batches, about 30 times a second
 TEXT_TASKS = ("summarize", "rewrite")  # whose answer is text that can replace the input
@@ -343,6 +348,38 @@ class MainWindow(QMainWindow):
         dialog.model_chosen.connect(self._use_and_load)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+        return dialog
+
+    def show_welcome_if_needed(
+        self, discovery: ModelDiscovery | None = None
+    ) -> WelcomeDialog | None:
+        """First run: no model chosen and none in the library, so offer ways to get one."""
+        if self._settings.model is not None or self._library is None:
+            return None
+        if self._library.library.state().entries:
+            return None
+        return self.open_welcome(discovery)
+
+    def open_welcome(self, discovery: ModelDiscovery | None = None) -> WelcomeDialog:
+        assert self._library is not None
+        try:
+            choice = recommend(
+                load_catalog(), machine_from_load(self._load), self._settings.context_size
+            )
+        except HearthError as exc:
+            choice = Recommendation(None, None, exc.message)
+        dialog = WelcomeDialog(
+            self._library,
+            choice,
+            discovery or ModelDiscovery(Path.home(), environ=dict(os.environ)),
+            self,
+            air_gapped=self._settings.air_gapped,
+        )
+        dialog.model_chosen.connect(self._use_and_load)
+        dialog.problem.connect(self.show_problem)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.show()
+        dialog.discover()
         return dialog
 
     def _use_and_load(self, path: str) -> None:

@@ -34,12 +34,12 @@ from hearth.core.models.catalog import CatalogEntry, load_catalog
 from hearth.core.models.discovery import Found, ModelDiscovery
 from hearth.core.models.entry import ModelEntry
 from hearth.core.models.fit import Machine
-from hearth.core.models.hub_downloader import hub_downloader
 from hearth.core.models.library import Added, Checked, Health
 from hearth.core.models.progress import Progress
 from hearth.core.models.recommend import assess_catalog
 from hearth.gui.catalog_panel import CatalogPanel
 from hearth.gui.found_panel import FoundPanel
+from hearth.gui.library_jobs import discover_work, download_work, import_work, use_found_work
 from hearth.gui.library_worker import LibraryWorker, Work
 from hearth.gui.transfer_text import progress_text
 
@@ -227,7 +227,7 @@ class ModelManager(QDialog):
         self._start(
             "import",
             self.tr("Importing {0}…").format(path.name),
-            lambda lib, report, cancel: lib.import_file(path, progress=report, cancel=cancel),
+            import_work(path),
         )
 
     def download(self, entry: CatalogEntry) -> None:
@@ -237,27 +237,22 @@ class ModelManager(QDialog):
         self._start(
             "download",
             self.tr("Downloading {0}…").format(entry.name),
-            lambda lib, report, cancel: lib.pull_catalog(
-                hub_downloader(lib), entry, progress=report, cancel=cancel
-            ),
+            download_work(entry),
         )
 
     def discover(self) -> None:
         self._discovered = True
-        discovery = self._discovery
         self._start(
             "discover",
             self.tr("Looking for models other apps downloaded…"),
-            lambda lib, report, cancel: discovery.find(),
+            discover_work(self._discovery),
         )
 
     def use_found(self, found: Found) -> None:
         self._start(
             "use-found",
             self.tr("Checking {0}…").format(found.path.name),
-            lambda lib, report, cancel: lib.register_in_place(
-                found.path, found.source, name=found.name, progress=report, cancel=cancel
-            ),
+            use_found_work(found),
         )
 
     def verify_selected(self) -> None:
