@@ -315,12 +315,16 @@ class MainWindow(QMainWindow):
         self._job = Job(
             self._tasks[request.task], request.text, request.options, model_path, self._settings
         )
+        self.begin_stream()
+        self._worker.submit(self._job)
+
+    def begin_stream(self) -> None:
+        """Ready the view for a job's tokens: cleared answer, busy buttons, batched painting."""
         self._answer = ""
         self._pending = ""
         self.result.start_stream()
         self._set_busy(True)
         self._paint_timer.start()
-        self._worker.submit(self._job)
 
     def stop(self) -> None:
         if self._job is not None:
