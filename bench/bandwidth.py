@@ -18,9 +18,9 @@ import numpy as np
 ARRAY_BYTES = 256 * 1024 * 1024  # far beyond any last-level cache
 
 
-def read_bandwidth(threads: int = 1, passes: int = 4) -> float:
+def read_bandwidth(threads: int = 1, passes: int = 4, size: int = ARRAY_BYTES) -> float:
     """Bytes per second read from memory by `threads` threads summing disjoint slices."""
-    data = np.ones(ARRAY_BYTES // 8, dtype=np.float64)  # the fastest numpy reduction here
+    data = np.ones(size // 8, dtype=np.float64)  # the fastest numpy reduction here
     slices = np.array_split(data, threads)
     best = float("inf")
     with ThreadPoolExecutor(threads) as pool:
@@ -49,7 +49,7 @@ uint64_t read_all(const uint64_t *p, size_t n) {
 """
 
 
-def c_read_bandwidth(threads: int = 1, passes: int = 4) -> float | None:
+def c_read_bandwidth(threads: int = 1, passes: int = 4, size: int = ARRAY_BYTES) -> float | None:
     """The same with a vectorized C loop (numpy's reductions are not always at the memory
     limit); None when no C compiler is at hand."""
     import ctypes
@@ -73,7 +73,7 @@ def c_read_bandwidth(threads: int = 1, passes: int = 4) -> float | None:
         kernel = ctypes.CDLL(str(library)).read_all
     kernel.restype = ctypes.c_uint64
     kernel.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-    data = np.ones(ARRAY_BYTES // 8, dtype=np.uint64)
+    data = np.ones(size // 8, dtype=np.uint64)
     slices = np.array_split(data, threads)
     best = float("inf")
     with ThreadPoolExecutor(threads) as pool:  # ctypes releases the GIL during the call
@@ -84,10 +84,12 @@ def c_read_bandwidth(threads: int = 1, passes: int = 4) -> float | None:
     return data.nbytes / best
 
 
-def best_read_bandwidth(threads: int = 1) -> tuple[float, str]:
+def best_read_bandwidth(
+    threads: int = 1, passes: int = 4, size: int = ARRAY_BYTES
+) -> tuple[float, str]:
     """The higher of the two measurements, and which method gave it."""
-    numpy_bw = read_bandwidth(threads)
-    c_bw = c_read_bandwidth(threads)
+    numpy_bw = read_bandwidth(threads, passes, size)
+    c_bw = c_read_bandwidth(threads, passes, size)
     if c_bw is not None and c_bw > numpy_bw:
         return c_bw, "C loop"
     return numpy_bw, "numpy"

@@ -41,7 +41,7 @@ class Baseline:
             type_k=req.get("type_k"),
             type_v=req.get("type_v"),
             use_mmap=True,
-            verbose=False,
+            verbose=bool(req.get("verbose", False)),
         )
         return {"load_ms": (time.perf_counter() - started) * 1000}
 

@@ -46,6 +46,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     # Testing: an existing GGUF instead of the generated real-shape model, and no GUI probe.
     bench.add_argument("--model", type=Path, default=None, help=argparse.SUPPRESS)
     bench.add_argument("--no-gui", action="store_true", help=argparse.SUPPRESS)
+    bench.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
     return bench
 
 
@@ -106,6 +107,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
         repeat=max(1, args.repeat),
         context=args.context,
         gui=not args.no_gui,
+        quick=args.quick,
     )
     report = suite.run_suite(config, lambda line: print(f"bench: {line}", file=sys.stderr))
     report["command"] = "hearth bench " + " ".join(sys.argv[2:])
