@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.launcher import host_command
 from hearth.core.errors import HearthError
+from hearth.core.history import HistoryStore
 from hearth.core.models.library import ModelLibrary
 from hearth.core.paths import Paths
 from hearth.core.settings import SettingsStore
@@ -30,7 +31,8 @@ class HearthApp:
         self.store = SettingsStore(paths.settings_file)
         problems = self.store.load().problems
         self.engine = EngineClient(host_command(), log_dir=paths.log_dir)
-        self.worker = EngineWorker(TaskRunner(self.engine))
+        self.history = HistoryStore.in_folder(paths.data_dir)
+        self.worker = EngineWorker(TaskRunner(self.engine), self.history)
         self.library = LibraryWorker(ModelLibrary.for_paths(paths))
         self.window = MainWindow(
             task_catalog(),
@@ -39,6 +41,7 @@ class HearthApp:
             problems,
             label_sets=LabelSetStore.in_folder(paths.data_dir),
             library=self.library,
+            history=self.history,
         )
 
     def warm_up(self) -> None:

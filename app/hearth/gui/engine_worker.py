@@ -17,9 +17,10 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.types import GenerationEvent, PrefillProgress, TokenText
 from hearth.core.errors import Cancelled, HearthError
+from hearth.core.history import HistoryEntry, HistoryStore
 from hearth.core.models.locate import resolve_model
 from hearth.core.settings import Settings
-from hearth.core.tasks.runner import TaskRunner
+from hearth.core.tasks.runner import TaskOutcome, TaskRunner
 from hearth.core.tasks.task import Task
 
 
@@ -39,14 +40,16 @@ class EngineWorker(QObject):
     finished = Signal(object)  # TaskOutcome
     failed = Signal(str)
     warm_up_failed = Signal(str)  # not tied to a job: the window only shows it
+    history_failed = Signal(str)  # the answer stands; only its history entry was lost
     loaded = Signal(object)  # LoadInfo, after a warm-up load
     cancelled = Signal()
     _submit = Signal(object)
     _warm_up = Signal(object)
 
-    def __init__(self, runner: TaskRunner) -> None:
+    def __init__(self, runner: TaskRunner, history: HistoryStore | None = None) -> None:
         super().__init__()
         self._runner = runner
+        self._history = history
         self._thread = QThread()
         self._thread.setObjectName("engine-worker")
         self.moveToThread(self._thread)
@@ -111,7 +114,18 @@ class EngineWorker(QObject):
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
             self.failed.emit(_unexpected(exc))
         else:
+            self._remember(job, outcome)
             self.finished.emit(outcome)
+
+    def _remember(self, job: Job, outcome: TaskOutcome) -> None:
+        """Record the run in the history (on this thread: the store is Qt-free file work)."""
+        if self._history is None:
+            return
+        try:
+            entry = HistoryEntry.from_outcome(outcome.to_json(), job.text, job.options)
+            self._history.record(entry, keep_history=job.settings.keep_history)
+        except HearthError as exc:
+            self.history_failed.emit(exc.message)
 
 
 def _unexpected(exc: Exception) -> str:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from hearth.core.cloud.keys import KeyStore
 from hearth.core.engine.types import LoadInfo
 from hearth.core.errors import HearthError
+from hearth.core.history import HistoryEntry, HistoryStore
 from hearth.core.models.catalog import load_catalog
 from hearth.core.models.discovery import ModelDiscovery
 from hearth.core.models.locate import resolve_model
@@ -40,6 +41,7 @@ from hearth.core.tasks.runner import TaskOutcome
 from hearth.core.tasks.task import Task
 from hearth.gui.answer_actions import AnswerActions
 from hearth.gui.engine_worker import EngineWorker, Job
+from hearth.gui.history_dialog import HistoryDialog, output_markdown
 from hearth.gui.input_editor import InputEditor
 from hearth.gui.library_worker import LibraryWorker
 from hearth.gui.model_manager import ModelManager
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         label_sets: LabelSetStore,
         keys: KeyStore | None = None,
         library: LibraryWorker | None = None,
+        history: HistoryStore | None = None,
     ) -> None:
         super().__init__()
         self._tasks = tasks
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
         self._store = settings_store
         self._keys = keys or KeyStore()
         self._library = library
+        self._history = history
         self._settings = settings_store.load().settings
         self._job: Job | None = None
         self._request: Request | None = None  # of the running job, or the last one
@@ -206,6 +210,10 @@ class MainWindow(QMainWindow):
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.tools_menu = self.menuBar().addMenu(self.tr("T&ools"))
         self.tools_menu.addAction(self.settings_action)
+        self.history_action = QAction(self.tr("&History…"), self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setEnabled(self._history is not None)
+        self.tools_menu.addAction(self.history_action)
 
         self._paint_timer = QTimer(self)
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
@@ -222,6 +230,7 @@ class MainWindow(QMainWindow):
         self.model_file_action.triggered.connect(self._choose_model)
         self.settings_action.triggered.connect(self.open_settings)
         self.manage_models_action.triggered.connect(self.open_models)
+        self.history_action.triggered.connect(self.open_history)
         self.input.problem.connect(self.show_problem)
         self.options_panel.label_sets.problem.connect(self.show_problem)
         self.answer_actions.copy_requested.connect(self.copy_answer)
@@ -237,6 +246,7 @@ class MainWindow(QMainWindow):
         self._worker.failed.connect(self._on_failed, queued)
         self._worker.cancelled.connect(self._on_cancelled, queued)
         self._worker.warm_up_failed.connect(self.show_problem, queued)
+        self._worker.history_failed.connect(self.show_problem, queued)
         self._worker.loaded.connect(self._on_loaded, queued)
 
     def _show_task(self, index: int) -> None:
@@ -389,6 +399,31 @@ class MainWindow(QMainWindow):
     def _use_and_load(self, path: str) -> None:
         self.use_model(path)
         self._worker.warm_up(self._settings)
+
+    def open_history(self) -> HistoryDialog:
+        assert self._history is not None
+        dialog = HistoryDialog(self._history, self, keep_history=self._settings.keep_history)
+        dialog.reopen_requested.connect(self.reopen)
+        dialog.problem.connect(self.show_problem)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def reopen(self, entry: HistoryEntry) -> None:
+        """Put a past request back: its task, its text and its result; Retry runs it again."""
+        if self._job is not None:
+            self.show_problem(self.tr("Stop the running task before reopening another."))
+            return
+        try:
+            self.set_task(entry.task)
+        except KeyError:
+            self.show_problem(self.tr("Unknown task in the history: {0}").format(entry.task))
+            return
+        self.input.replace_text(entry.text)
+        self.result.show_text(output_markdown(entry))
+        self._request = self._answered = Request(entry.task, entry.text, dict(entry.options))
+        self._update_actions()
+        self.status.show_message(self.tr("Reopened from the history."), 4000)
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self._settings, self._keys, self)
