@@ -96,7 +96,10 @@ def test_engine_crash_shows_a_banner_keeps_the_text_and_retry_works(
 ) -> None:
     window = app.window
     window.use_model(slow_model)
-    window.input.setPlainText(TEXT)
+    # A rewrite may run to twice its input: a long text keeps the engine busy well past the
+    # first token even on a loaded machine, so the kill lands mid-generation.
+    window.set_task("rewrite")
+    window.input.setPlainText(TEXT * 6)
     with qtbot.waitSignal(app.window.job_failed, timeout=60_000):
         with qtbot.waitSignal(app.window.text_received, timeout=60_000):
             window.run_task()
@@ -104,7 +107,8 @@ def test_engine_crash_shows_a_banner_keeps_the_text_and_retry_works(
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
     assert "The engine stopped" in window.banner.text()
-    assert window.input.toPlainText() == TEXT
+    assert window.input.toPlainText() == TEXT * 6
+    window.set_task("summarize")
     with qtbot.waitSignal(app.window.answer_ready, timeout=60_000):
         window.run_task()
     assert not window.banner.isVisible()
