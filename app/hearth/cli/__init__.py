@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
 from types import ModuleType
 
+from hearth import crash_log
 from hearth.cli.context import CommandContext
 from hearth.cli.parser import Parser
 from hearth.core.engine.launcher import HOST_SUBCOMMAND
@@ -89,17 +91,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HearthError as exc:
         if debug:
             traceback.print_exc()
+        if crash_log.log_path() is not None:
+            logging.getLogger("hearth").warning("%s: %s", " ".join(args_list), exc.message)
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
     except (Cancelled, KeyboardInterrupt):
         print("error: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
-    except Exception as exc:  # noqa: BLE001 - the last funnel: no traceback for users
+    except Exception as exc:  # the last funnel: no traceback for users
         if debug:
             traceback.print_exc()
+        log = crash_log.log_path()  # set when the app installed its log (the frozen app)
+        if log is not None:
+            logging.getLogger("hearth").exception("unexpected error running %s", args_list)
+        where = f"Details are in {log}." if log else "Run again with --debug for details."
         print(
-            f"error: unexpected internal error ({type(exc).__name__}: {exc}). "
-            "Run again with --debug for details and report it.",
+            f"error: unexpected internal error ({type(exc).__name__}: {exc}). {where} "
+            "Please report it.",
             file=sys.stderr,
         )
         return 1
