@@ -134,3 +134,10 @@ def test_warm_up_problem_is_shown_without_a_job(
     qtbot.waitUntil(app.window.banner.isVisible, timeout=60_000)
     assert "broken.gguf" in app.window.banner.text()
     assert app.window.run_button.isEnabled()
+
+
+def test_about_names_the_version(app: HearthApp) -> None:
+    from hearth.core.version import app_version
+
+    assert app.window.about_action.text()
+    assert app_version() in app.window.about_text()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabBar,
@@ -39,6 +40,7 @@ from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.tasks.runner import TaskOutcome
 from hearth.core.tasks.task import Task
+from hearth.core.version import app_version
 from hearth.gui.answer_actions import AnswerActions
 from hearth.gui.engine_worker import EngineWorker, Job
 from hearth.gui.history_dialog import HistoryDialog, output_markdown
@@ -214,6 +216,9 @@ class MainWindow(QMainWindow):
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.setEnabled(self._history is not None)
         self.tools_menu.addAction(self.history_action)
+        self.about_action = QAction(self.tr("&About Hearth"), self)
+        self.about_action.triggered.connect(self.show_about)
+        self.menuBar().addMenu(self.tr("&Help")).addAction(self.about_action)
 
         self._paint_timer = QTimer(self)
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
@@ -447,6 +452,16 @@ class MainWindow(QMainWindow):
             self._use_and_load(path)
 
     @Slot(str)
+    def about_text(self) -> str:
+        return self.tr(
+            "<h3>Hearth {0}</h3><p>Private text work with a small language model on this "
+            "computer: summarize, rewrite, classify, extract.</p><p>Runs models through "
+            "llama.cpp. Nothing leaves the machine unless you turn cloud escalation on.</p>"
+        ).format(QCoreApplication.applicationVersion() or app_version())
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About Hearth"), self.about_text())
+
     def show_problem(self, message: str) -> None:
         self.banner.setText(message)
         self.banner.show()
