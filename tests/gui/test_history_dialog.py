@@ -18,7 +18,7 @@ def run_summary(app: HearthApp, qtbot: QtBot, tiny_model: Path) -> None:
     window.use_model(tiny_model)
     window.set_task("summarize")
     window.input.setPlainText(TEXT)
-    with qtbot.waitSignal(window.answer_ready, timeout=60_000):
+    with qtbot.waitSignal(window.answer_ready, timeout=180_000):
         window.run_task()
 
 

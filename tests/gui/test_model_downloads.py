@@ -71,7 +71,7 @@ def test_the_catalog_is_labelled_and_a_model_downloads_with_progress(
     assert "Needs" in panel.reason.text() or "needs" in panel.reason.text()
     dialog.tabs.setCurrentWidget(panel)
 
-    with qtbot.waitSignal(dialog.operation_done, timeout=30_000) as done:
+    with qtbot.waitSignal(dialog.operation_done, timeout=120_000) as done:
         panel.download_button.click()
         assert not panel.download_button.isEnabled()  # busy while the worker downloads
     assert done.args == ["download"]
@@ -107,13 +107,13 @@ def test_a_cancelled_download_keeps_its_part_and_resumes(
         return True
 
     with qtbot.waitSignal(
-        dialog.download_progress, timeout=30_000, check_params_cb=past_first_chunk
+        dialog.download_progress, timeout=120_000, check_params_cb=past_first_chunk
     ):
         dialog.catalog.download_button.click()
         trickle.start()
     assert " of " in dialog.message.text()
     assert "MB" in dialog.message.text()
-    with qtbot.waitSignal(dialog.operation_failed, timeout=30_000):
+    with qtbot.waitSignal(dialog.operation_failed, timeout=120_000):
         dialog.cancel_button.click()
         gate.release(1000)  # let bytes flow, so the worker sees the cancel at the next read
     assert "Download again resumes" in dialog.message.text()
@@ -123,7 +123,7 @@ def test_a_cancelled_download_keeps_its_part_and_resumes(
     assert dialog.table.rowCount() == 0
 
     hub.add(REPO, big_model.name, big_model.read_bytes())  # no gate any more
-    with qtbot.waitSignal(dialog.operation_done, timeout=60_000):
+    with qtbot.waitSignal(dialog.operation_done, timeout=180_000):
         dialog.catalog.download_button.click()
     assert hub.gets(big_model.name)[-1].status == 206  # resumed with a Range request
     assert dialog.table.rowCount() == 1
@@ -143,12 +143,12 @@ def test_models_of_other_apps_are_found_and_used_in_place(
     monkeypatch.setenv("HF_HOME", str(tmp_path / "no-hf"))
     monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "no-ollama"))
     dialog = app.window.open_models()
-    with qtbot.waitSignal(dialog.operation_done, timeout=30_000) as scanned:
+    with qtbot.waitSignal(dialog.operation_done, timeout=120_000) as scanned:
         dialog.tabs.setCurrentWidget(dialog.found)
     assert scanned.args == ["discover"]
     assert dialog.found.table.rowCount() == 1
     assert dialog.found.table.item(0, 3).text() == str(placed)
-    with qtbot.waitSignal(dialog.operation_done, timeout=30_000):
+    with qtbot.waitSignal(dialog.operation_done, timeout=120_000):
         dialog.found.use_button.click()
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, 4).text() == str(placed)  # used where it is, not copied

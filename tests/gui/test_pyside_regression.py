@@ -50,7 +50,7 @@ def test_queued_cross_thread_signals_keep_refcounts_intact(qtbot: QtBot) -> None
     thread.start()
     try:
         before = sys.getrefcount(True)
-        with qtbot.waitSignal(receiver.received, timeout=30_000):
+        with qtbot.waitSignal(receiver.received, timeout=120_000):
             emitter.start.emit()
         drift = sys.getrefcount(True) - before
     finally:

@@ -19,7 +19,7 @@ def _run(app: HearthApp, qtbot: QtBot, task: str, tiny_model: Path) -> TaskOutco
     window.use_model(tiny_model)
     window.set_task(task)
     window.input.setPlainText(TEXT)
-    with qtbot.waitSignal(window.answer_ready, timeout=60_000) as done:
+    with qtbot.waitSignal(window.answer_ready, timeout=180_000) as done:
         window.run_task()
     outcome: TaskOutcome = done.args[0]
     assert outcome.task == task
@@ -124,7 +124,7 @@ def test_refine_continues_the_rewrite_with_the_previous_answer(
     style_box.setCurrentIndex(style_box.findData("friendly"))
     _run(app, qtbot, "rewrite", tiny_model)
     first = window.result.answer_text
-    with qtbot.waitSignal(window.answer_ready, timeout=60_000) as done:
+    with qtbot.waitSignal(window.answer_ready, timeout=180_000) as done:
         window.answer_actions.refine_requested.emit("Make it shorter.")
     assert done.args[0].task == "rewrite"
     assert window._request is not None
@@ -139,7 +139,7 @@ def test_refine_a_summary_runs_a_rewrite_of_it(
 ) -> None:
     window = app.window
     _run(app, qtbot, "summarize", tiny_model)
-    with qtbot.waitSignal(window.answer_ready, timeout=60_000) as done:
+    with qtbot.waitSignal(window.answer_ready, timeout=180_000) as done:
         window.refine("Make it warmer and friendlier.")
     assert done.args[0].task == "rewrite"
 
@@ -159,7 +159,7 @@ def test_retry_repeats_the_last_request(app: HearthApp, qtbot: QtBot, tiny_model
     window = app.window
     _run(app, qtbot, "classify", tiny_model)
     window.input.setPlainText("something else entirely")
-    with qtbot.waitSignal(window.answer_ready, timeout=60_000):
+    with qtbot.waitSignal(window.answer_ready, timeout=180_000):
         window.answer_actions.retry_button.click()
     assert window._request is not None
     assert window._request.text == TEXT

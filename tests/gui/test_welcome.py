@@ -33,7 +33,7 @@ def open_welcome(app: HearthApp, qtbot: QtBot, home: Path) -> WelcomeDialog:
     discovery = ModelDiscovery(home, environ=dict(os.environ))
     dialog = app.window.show_welcome_if_needed(discovery)
     assert dialog is not None
-    with qtbot.waitSignal(dialog.operation_done, timeout=30_000) as scanned:
+    with qtbot.waitSignal(dialog.operation_done, timeout=120_000) as scanned:
         pass  # the scan it starts at once reports through the event loop, after this
     assert scanned.args == ["discover"]
     return dialog
@@ -64,7 +64,7 @@ def test_the_recommended_model_downloads_and_becomes_the_model(
     assert not dialog.isModal()
     assert chosen_entry.name in dialog.recommended_label.text()
     assert dialog.found.table.rowCount() == 0
-    with qtbot.waitSignal(dialog.model_chosen, timeout=30_000) as chosen:
+    with qtbot.waitSignal(dialog.model_chosen, timeout=120_000) as chosen:
         dialog.download_button.click()
         assert not dialog.download_button.isEnabled()
     assert_model_in_use(app, chosen.args[0])
@@ -79,7 +79,7 @@ def test_a_gguf_file_is_imported_air_gapped(
     dialog = open_welcome(app, qtbot, fake_home)
     assert not dialog.download_button.isEnabled()
     assert "Air-gapped" in dialog.recommended_label.text()
-    with qtbot.waitSignal(dialog.model_chosen, timeout=30_000) as chosen:
+    with qtbot.waitSignal(dialog.model_chosen, timeout=120_000) as chosen:
         dialog.import_file(tiny_model)
     assert_model_in_use(app, chosen.args[0])
     assert chosen.args[0] != str(tiny_model)  # copied into the library
@@ -94,7 +94,7 @@ def test_a_model_from_another_app_is_used_in_place(
     shutil.copyfile(tiny_model, placed)
     dialog = open_welcome(app, qtbot, fake_home)
     assert dialog.found.table.rowCount() == 1
-    with qtbot.waitSignal(dialog.model_chosen, timeout=30_000) as chosen:
+    with qtbot.waitSignal(dialog.model_chosen, timeout=120_000) as chosen:
         dialog.found.use_button.click()
     assert chosen.args[0] == str(placed)
     assert_model_in_use(app, str(placed))
@@ -106,7 +106,7 @@ def test_a_bad_file_goes_to_the_banner_and_the_dialog_stays(
     bad = tmp_path / "not-a-model.gguf"
     bad.write_bytes(b"GGUF" + b"\0" * 20)
     dialog = open_welcome(app, qtbot, fake_home)
-    with qtbot.waitSignal(dialog.operation_stopped, timeout=30_000):
+    with qtbot.waitSignal(dialog.operation_stopped, timeout=120_000):
         dialog.import_file(bad)
     assert app.window.banner.isVisible()
     assert dialog.isVisible()
