@@ -20,21 +20,14 @@ import uuid
 from pathlib import Path
 
 from bench.real_shape import real_shape_model
-from hearth.core.engine.chat_template import Message
+from bench.suite import LABELS, naive_classify
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.launcher import host_command
-from hearth.core.engine.types import GenerateRequest, LoadOptions
+from hearth.core.engine.types import LoadOptions
 from hearth.core.paths import Paths
 from hearth.core.tasks.classify import Classify
 from hearth.core.tasks.task import TaskSink
 
-LABELS = [
-    {"name": "billing", "description": "invoices, payments, refunds"},
-    {"name": "technical", "description": "something does not work"},
-    {"name": "account", "description": "login, password, profile"},
-    {"name": "feedback", "description": "praise or complaints about the service"},
-    {"name": "other", "description": "anything else"},
-]
 TEXTS = [
     "I was charged twice for my subscription this month, please refund one payment.",
     "The app crashes every time I open the settings page on my phone.",
@@ -43,26 +36,6 @@ TEXTS = [
     "Do you have an office in Lisbon that I could visit next week?",
     "The export to PDF button does nothing since the last update.",
 ]
-
-
-def naive(engine: EngineClient, text: str, stateless: bool) -> float:
-    tag = f"[request {uuid.uuid4().hex}]\n" if stateless else ""
-    names = ", ".join(label["name"] for label in LABELS)
-    request = GenerateRequest(
-        (
-            Message(
-                "system",
-                f"{tag}Classify the text into one of: {names}. Answer with the category name only.",
-            ),
-            Message("user", f"Text:\n{text}"),
-        ),
-        max_tokens=4,
-        temperature=0.0,
-    )
-    started = time.perf_counter()
-    answer = engine.complete(request).text.strip().lower()
-    _ = next((label["name"] for label in LABELS if label["name"] in answer), None)
-    return (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
@@ -90,9 +63,9 @@ def main() -> None:
                 elapsed = (time.perf_counter() - started) * 1000
                 (cold if i == 0 else warm).append(elapsed)
             for text in TEXTS:
-                naive_stateless.append(naive(engine, text, stateless=True))
+                naive_stateless.append(naive_classify(engine, text, stateless=True))
             for text in TEXTS:
-                naive_cached.append(naive(engine, text, stateless=False))
+                naive_cached.append(naive_classify(engine, text, stateless=False))
         report = {
             "model": info.model_name,
             "quant": args.quant,
