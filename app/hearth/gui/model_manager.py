@@ -41,7 +41,7 @@ from hearth.gui.catalog_panel import CatalogPanel
 from hearth.gui.found_panel import FoundPanel
 from hearth.gui.library_jobs import discover_work, download_work, import_work, use_found_work
 from hearth.gui.library_worker import LibraryWorker, Work
-from hearth.gui.transfer_text import progress_text
+from hearth.gui.transfer_text import progress_text, show_fraction
 
 GIB = 1024**3
 
@@ -295,10 +295,7 @@ class ModelManager(QDialog):
 
     @Slot(str, float)
     def _on_progress(self, phase: str, fraction: float) -> None:
-        if fraction >= 0:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(round(fraction * 1000))
-        self.progress.setFormat(f"{phase} %p%")
+        show_fraction(self.progress, phase, fraction)
 
     @Slot(object)
     def _on_detail(self, progress: Progress) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QProgressBar
 
 from hearth.core.models.progress import Phase, Progress
 
@@ -47,3 +48,11 @@ def progress_text(p: Progress) -> str:
     if p.resumed_from:
         parts.append(_tr("resumed at {0}").format(size_text(p.resumed_from)))
     return " · ".join(parts)
+
+
+def show_fraction(bar: QProgressBar, phase: str, fraction: float) -> None:
+    """Put a job's phase and share done on a progress bar (a negative share: unknown)."""
+    if fraction >= 0:
+        bar.setRange(0, 1000)
+        bar.setValue(round(fraction * 1000))
+    bar.setFormat(f"{phase} %p%")

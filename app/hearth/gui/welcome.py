@@ -29,7 +29,7 @@ from hearth.core.models.recommend import Recommendation
 from hearth.gui.found_panel import FoundPanel
 from hearth.gui.library_jobs import discover_work, download_work, import_work, use_found_work
 from hearth.gui.library_worker import LibraryWorker, Work
-from hearth.gui.transfer_text import progress_text, size_text
+from hearth.gui.transfer_text import progress_text, show_fraction, size_text
 
 
 class WelcomeDialog(QDialog):
@@ -232,10 +232,7 @@ class WelcomeDialog(QDialog):
     def _on_progress(self, phase: str, fraction: float) -> None:
         if not self._doing:
             return
-        if fraction >= 0:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(round(fraction * 1000))
-        self.progress.setFormat(f"{phase} %p%")
+        show_fraction(self.progress, phase, fraction)
 
     @Slot(object)
     def _on_detail(self, progress: Progress) -> None:
