@@ -8,7 +8,6 @@ All take --json. Progress of long work goes to stderr; results to stdout.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from hearth.core.models.discovery import ModelDiscovery
 from hearth.core.models.download import Downloader, paused_downloads
 from hearth.core.models.entry import ModelEntry
 from hearth.core.models.fit import Machine, assess_fit
+from hearth.core.models.hub_downloader import hub_downloader
 from hearth.core.models.hub_types import HubFile
 from hearth.core.models.library import Health, ModelLibrary
 from hearth.core.models.progress import Phase, Progress
@@ -265,7 +265,7 @@ def _pull(args: argparse.Namespace, env: _Env) -> int:
             "machine and use `hearth models import FILE`."
         )
     library = env.library
-    downloader = _downloader(library)
+    downloader = hub_downloader(library)
     entry, file_name = _what_to_pull(args, env.catalog)
     printer = _ProgressPrinter(sys.stderr, file_name)
     try:
@@ -280,16 +280,6 @@ def _pull(args: argparse.Namespace, env: _Env) -> int:
         raise
     _print_added(args, added.entry, added.added, added.note)
     return 0
-
-
-def _downloader(library: ModelLibrary) -> Downloader:
-    # Imported here: huggingface_hub takes a while to import and only pulls need it.
-    from hearth.core.models.hub_client import HuggingFaceHub
-
-    # Hearth reports progress and retries itself; the library's own warnings would interleave.
-    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
-    hub = HuggingFaceHub(os.environ.get("HF_ENDPOINT") or None)
-    return Downloader(library.downloads_dir, hub)
 
 
 def _what_to_pull(args: argparse.Namespace, catalog: Catalog) -> tuple[CatalogEntry | HubFile, str]:
