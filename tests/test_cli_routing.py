@@ -8,9 +8,7 @@ side of auto mode, and the tests assert structure and consistency, not values.
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,6 @@ from typing import Any
 import keyring
 import pytest
 
-from hearth.cli import main
 from hearth.core.cloud.endpoint import BASE_URL_ENV, MODEL_ENV
 from hearth.core.cloud.keys import KEY_ENV
 from hearth.core.ledger.prices import PriceTable
@@ -33,6 +30,7 @@ from tests.core.cloud.fake_provider import FakeProvider, Reply, completion, sse_
 from tests.core.cloud.llama_server import API_KEY, MODEL_ALIAS, LlamaServer
 from tests.core.cloud.memory_keyring import FILE_ENV, InMemoryKeyring
 from tests.test_cli import assert_clean_error, hearth
+from tests.test_cli_cloud import hearth_in_process as in_process
 
 REPO = Path(__file__).resolve().parent.parent
 TEXT = "Hi Ana, the invoice 4471 for 1,250 EUR is due on 3 March. Write to ana@example.com."
@@ -90,20 +88,6 @@ def save_settings(home: Path, **changes: Any) -> Settings:
     settings = store.load().settings.replace(**changes)
     store.save(settings)
     return settings
-
-
-def in_process(
-    capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = None
-) -> tuple[int, str, str]:
-    saved = sys.stdin
-    if stdin is not None:
-        sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(list(args))
-    finally:
-        sys.stdin = saved
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_json(*args: str) -> tuple[dict[str, Any], str]:
