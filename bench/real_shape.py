@@ -37,9 +37,14 @@ QUANTS = {"Q4_K_M": 15, "Q4_0": 2}
 FORMAT = 2  # bump when the generated model changes, so caches are remade
 
 
+def cached_path(cache_dir: Path, shape: str, quant: str) -> Path:
+    """Where the model of this shape and quantization is (or will be) cached."""
+    return cache_dir / f"{shape}-{quant}-v{FORMAT}.gguf"
+
+
 def real_shape_model(cache_dir: Path, shape: str = "llama32-1b", quant: str = "Q4_K_M") -> Path:
     """The quantized model file, made and cached on first use (minutes; gigabytes of disk)."""
-    target = cache_dir / f"{shape}-{quant}-v{FORMAT}.gguf"
+    target = cached_path(cache_dir, shape, quant)
     if target.exists():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)

@@ -70,7 +70,8 @@ def checkout_root() -> Path:
 
 def real_shape_model(root: Path, cache: Path, shape: str, quant: str) -> Path:
     """The cached model, made in a child process (llama.cpp's quantizer) when missing."""
-    target = cache / f"{shape}-{quant}-v2.gguf"
+    # The naming lives with the generator (bench/real_shape.py), on sys.path by now.
+    target: Path = importlib.import_module("bench.real_shape").cached_path(cache, shape, quant)
     if target.exists():
         return target
     print(
