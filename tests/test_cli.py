@@ -219,17 +219,21 @@ def test_doctor_text() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc for the child pid")
 def test_engine_killed_mid_run_is_exit_4_and_next_run_works(
-    slow_model: Path, text_file: Path
+    slow_model: Path, text_file: Path, tmp_path: Path
 ) -> None:
+    # A rewrite may run to twice its input: a long text keeps the engine busy well past the
+    # first streamed character, so the kill lands mid-generation even on a fast machine.
+    long_file = tmp_path / "long.txt"
+    long_file.write_text(TEXT * 8, encoding="utf-8")
     proc = subprocess.Popen(
         [
             *hearth_command(),
             "run",
-            "summarize",
+            "rewrite",
             "--model",
             str(slow_model),
             "--input",
-            str(text_file),
+            str(long_file),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
