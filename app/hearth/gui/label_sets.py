@@ -1,7 +1,13 @@
-"""The classify options: pick a saved label set, edit its labels, save it under a name."""
+"""The classify options: pick a saved label set, edit its labels, save it under a name.
+
+Labels that are no saved set (put back from the history after their set was deleted or
+changed) are shown as unsaved: no set is chosen, so the box does not name a set whose labels
+differ from the ones that will run.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -17,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hearth.core.errors import HearthError
+from hearth.core.errors import HearthError, UsageError
 from hearth.core.tasks.label_sets import (
     LabelSet,
     LabelSetStore,
@@ -25,6 +31,7 @@ from hearth.core.tasks.label_sets import (
     make_label_set,
     parse_label_lines,
 )
+from hearth.core.tasks.labels import Label, parse_labels
 
 
 class LabelSetEditor(QWidget):
@@ -40,6 +47,7 @@ class LabelSetEditor(QWidget):
         self.set_box = QComboBox()
         self.set_box.setAccessibleName(self.tr("Saved label set"))
         self.set_box.setMinimumContentsLength(14)
+        self.set_box.setPlaceholderText(self.tr("Unsaved labels"))
         self.save_button = QPushButton(self.tr("Save set…"))
         self.save_button.setAccessibleName(self.tr("Save these labels as a set"))
         self.delete_button = QPushButton(self.tr("Delete set"))
@@ -87,13 +95,15 @@ class LabelSetEditor(QWidget):
         self.set_box.clear()
         for label_set in self._sets:
             self.set_box.addItem(label_set.name, label_set.name)
-        if select is not None:
-            self.set_box.setCurrentIndex(max(0, self.set_box.findData(select)))
+        # Chosen explicitly: with a placeholder text, the box would otherwise choose none.
+        index = 0 if select is None else max(0, self.set_box.findData(select))
+        self.set_box.setCurrentIndex(index if self._sets else -1)
         self.set_box.blockSignals(False)
-        self.delete_button.setEnabled(bool(self._sets))
+        self.delete_button.setEnabled(self.chosen() is not None)
 
     def _show_chosen(self) -> None:
         chosen = self.chosen()
+        self.delete_button.setEnabled(chosen is not None)
         if chosen is not None:
             self.labels_edit.setPlainText(label_lines(chosen.labels))
 
@@ -102,12 +112,86 @@ class LabelSetEditor(QWidget):
         return next((s for s in self._sets if s.name == name), None)
 
     def options(self) -> dict[str, Any]:
-        """The classify options; raises UsageError when the labels are not usable."""
-        labels = parse_label_lines(self.labels_edit.toPlainText())
-        return {
-            "labels": LabelSet("", tuple(labels)).as_option(),
+        """The classify options; raises UsageError when the labels are not usable.
+
+        `label_set` names the chosen saved set only while the labels are exactly its labels,
+        so that reopening the request can tell the set was deleted or changed since.
+        """
+        labels = tuple(parse_label_lines(self.labels_edit.toPlainText()))
+        options: dict[str, Any] = {
+            "labels": LabelSet("", labels).as_option(),
             "calibrate": "on" if self.calibrate.isChecked() else "off",
         }
+        chosen = self.chosen()
+        if chosen is not None and chosen.labels == labels:
+            options["label_set"] = chosen.name
+        return options
+
+    def set_options(self, options: Mapping[str, Any]) -> list[str]:
+        """Show `options` (as `options()` gives them); what could not be shown, in words.
+
+        The labels go back under their saved set when it still holds exactly them, otherwise
+        as unsaved labels, saying so when the named set was deleted or changed since.
+        """
+        problems: list[str] = []
+        calibrate = options.get("calibrate") or "on"
+        if calibrate in ("on", "off"):
+            self.calibrate.setChecked(calibrate == "on")
+        else:
+            problems.append(
+                self.tr("Calibration “{0}” is neither on nor off; it was left unchanged.").format(
+                    calibrate
+                )
+            )
+        try:
+            labels = tuple(parse_labels(options.get("labels")))
+        except UsageError as exc:
+            problems.append(self.tr("The labels could not be put back: {0}").format(exc.message))
+            return problems
+        name = options.get("label_set")
+        if isinstance(name, str) and name:
+            match = self._saved(name)
+            if match is None:
+                problems.append(
+                    self.tr(
+                        "The label set “{0}” no longer exists; its labels were put back as "
+                        "unsaved labels."
+                    ).format(name)
+                )
+            elif match.labels != labels:
+                problems.append(
+                    self.tr(
+                        "The label set “{0}” has changed since; the labels of that request were "
+                        "put back as unsaved labels."
+                    ).format(name)
+                )
+                match = None
+        else:
+            match = next((s for s in self._sets if s.labels == labels), None)
+        self._show_labels(labels, match)
+        if not self._shows(labels):
+            problems.append(
+                self.tr("The labels could not be written one per line exactly as they were.")
+            )
+        return problems
+
+    def _saved(self, name: str) -> LabelSet | None:
+        return next((s for s in self._sets if s.name.casefold() == name.casefold()), None)
+
+    def _show_labels(self, labels: tuple[Label, ...], label_set: LabelSet | None) -> None:
+        self.set_box.blockSignals(True)
+        self.set_box.setCurrentIndex(
+            -1 if label_set is None else self.set_box.findData(label_set.name)
+        )
+        self.set_box.blockSignals(False)
+        self.delete_button.setEnabled(label_set is not None)
+        self.labels_edit.setPlainText(label_lines(labels))
+
+    def _shows(self, labels: tuple[Label, ...]) -> bool:
+        try:
+            return tuple(parse_label_lines(self.labels_edit.toPlainText())) == labels
+        except UsageError:
+            return False
 
     def save_as(self, name: str) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +67,22 @@ class SchemaPicker(QWidget):
         if self.custom_file is None:
             raise UsageError("Choose a JSON Schema file first (Open schema…).")
         return {"schema": str(self.custom_file)}
+
+    def set_options(self, options: Mapping[str, Any]) -> list[str]:
+        """Show `options` (as `options()` gives them); what could not be shown, in words.
+
+        No schema means the first built-in one, as the picker starts. A custom file that is
+        gone is still shown, since that is what a retry would ask for, and said to be gone.
+        """
+        spec = options.get("schema") or self.schema_box.itemData(0)
+        if not isinstance(spec, str):
+            return [self.tr("A schema given as a JSON object cannot be shown; pick one again.")]
+        if spec in BUILT_IN:
+            self.schema_box.setCurrentIndex(self.schema_box.findData(spec))
+            return []
+        self.set_custom_file(Path(spec))
+        if not Path(spec).is_file():
+            return [
+                self.tr("The schema file {0} is gone; open another (Open schema…).").format(spec)
+            ]
+        return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -47,7 +48,8 @@ class _StylePage(QWidget):
         self.style_box.setAccessibleName(self.tr("Style"))
         for choice in style.choices:
             self.style_box.addItem(style_title(choice), choice)
-        self.style_box.setCurrentIndex(style.choices.index(style.default or style.choices[0]))
+        self._default = style.default or style.choices[0]
+        self.style_box.setCurrentIndex(style.choices.index(self._default))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel(self.tr("Style:")))
@@ -80,6 +82,23 @@ class _StylePage(QWidget):
             if instruction:
                 options["instruction"] = instruction
         return options
+
+    def set_options(self, options: Mapping[str, Any]) -> list[str]:
+        """Show `options` (as `options()` gives them); what could not be shown, in words."""
+        problems: list[str] = []
+        style = options.get("style") or self._default
+        index = self.style_box.findData(style)
+        if index < 0:
+            problems.append(
+                self.tr(
+                    "The style “{0}” is not offered any more; the style was left at {1}."
+                ).format(style, self.style_box.currentText())
+            )
+        else:
+            self.style_box.setCurrentIndex(index)
+        if self.instruction is not None:
+            self.instruction.setText(str(options.get("instruction") or ""))
+        return problems
 
 
 class TaskOptionsPanel(QStackedWidget):
@@ -130,3 +149,14 @@ class TaskOptionsPanel(QStackedWidget):
         if isinstance(page, _StylePage | LabelSetEditor | SchemaPicker):
             return page.options()
         return {}
+
+    def set_options(self, name: str, options: Mapping[str, Any]) -> list[str]:
+        """Set the widgets of task `name` to `options`, as `options(name)` returns them (a
+        history entry's), so that `options(name)` gives them back. Returns what could not be
+        put back, in words for the user; raises KeyError for an unknown task. Refinement
+        options (`previous`, `follow_up`) are no widget's and are left out.
+        """
+        page = self.pages[name]
+        if isinstance(page, _StylePage | LabelSetEditor | SchemaPicker):
+            return page.set_options(options)
+        return []
