@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 from hearth.core.cloud.keys import SERVICE, KeyStore, account_for
 from hearth.core.paths import Paths
 from hearth.core.settings import SettingsStore
@@ -51,12 +53,15 @@ def test_air_gapped_disables_every_cloud_action(app: HearthApp) -> None:
     dialog.reject()
 
 
-def test_api_key_goes_to_the_keychain_not_the_settings(app: HearthApp, hearth_home: Path) -> None:
+def test_api_key_goes_to_the_keychain_not_the_settings(
+    app: HearthApp, hearth_home: Path, qtbot: QtBot
+) -> None:
     keyring = InMemoryKeyring()
     dialog = SettingsDialog(app.window.current_settings(), KeyStore(keyring, environ={}))
     dialog.provider.setCurrentIndex(dialog.provider.findData("openai"))
     dialog.api_key.setText("sk-test-123456")
     dialog.save_key()
+    qtbot.waitUntil(lambda: not dialog.saving_key)  # the keychain answers on its own thread
     assert dialog.api_key.text() == ""
     assert keyring.entries[(SERVICE, account_for("api.openai.com"))] == "sk-test-123456"
     dialog.accept()

@@ -1,11 +1,15 @@
 """Settings: model and performance, privacy and cloud, appearance.
 
 The dialog edits a copy of the settings and hands back a validated `Settings`; the window
-saves it. The API key never becomes a setting: it goes straight to the OS keychain.
+saves it. The API key never becomes a setting: it goes straight to the OS keychain, through a
+`KeyWorker` on its own thread (a keychain can block for seconds waiting to be unlocked). OK
+does not drop a key typed but not yet saved, nor one still being saved: the dialog closes once
+the keychain has it, and stays open with the problem shown when the keychain refuses it.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,8 +30,8 @@ from PySide6.QtWidgets import (
 from hearth.core.cloud.keys import KeyStore, account_for
 from hearth.core.cloud.presets import PRESETS, find_preset
 from hearth.core.cloud.url import url_host
-from hearth.core.errors import HearthError
 from hearth.core.settings import CLOUD_POLICIES, Settings
+from hearth.gui.key_worker import KeyWorker
 
 GPU_AUTO, GPU_CPU, GPU_MANUAL = "auto", "cpu", "manual"
 
@@ -39,6 +43,10 @@ class SettingsDialog(QDialog):
         self.setAccessibleName(self.tr("Settings"))
         self._settings = settings
         self._keys = keys
+        self._key_worker: KeyWorker | None = None  # started at the first keychain call
+        self._saving_for: str | None = None  # the host whose key is being saved
+        self._close_with: int | None = None  # OK or Cancel pressed during a save
+        self._problem_from_key = False
         tabs = QTabWidget()
         tabs.addTab(self._performance_page(), self.tr("Model && performance"))
         tabs.addTab(self._privacy_page(), self.tr("Privacy && cloud"))
@@ -53,6 +61,7 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(self.problem)
@@ -220,24 +229,113 @@ class SettingsDialog(QDialog):
             url = preset.base_url if preset is not None else ""
         return url_host(url) if url else None
 
-    def save_key(self) -> None:
+    # -- the API key, on the keychain thread ------------------------------------------------
+
+    @property
+    def key_worker(self) -> KeyWorker | None:
+        """The keychain worker, once a key has been saved (its thread is finished once closed)."""
+        return self._key_worker
+
+    @property
+    def saving_key(self) -> bool:
+        return self._saving_for is not None
+
+    def save_key(self) -> bool:
+        """Start storing the typed key; False when it cannot start (the status says why).
+
+        The keychain answers later, through `_key_stored` or `_key_refused`."""
+        if self.saving_key:
+            return True
         host = self._key_host()
         if host is None:
             self.key_status.setText(self.tr("Choose a provider or a base URL first."))
+            return False
+        self._saving_for = host
+        self._show_key_busy()
+        self._worker().store(account_for(host), self.api_key.text())
+        return True
+
+    def _worker(self) -> KeyWorker:
+        worker = self._key_worker
+        if worker is None or not worker.worker_thread.isRunning():
+            worker = KeyWorker(self._keys)
+            # Queued: the slots run on the GUI thread, after the keychain call has returned.
+            worker.finished.connect(self._key_stored, Qt.ConnectionType.QueuedConnection)
+            worker.failed.connect(self._key_refused, Qt.ConnectionType.QueuedConnection)
+            # done() stops the thread; this covers a dialog deleted without being closed, whose
+            # running QThread would otherwise be destroyed while running (a fatal Qt error).
+            self.destroyed.connect(lambda *_: worker.shutdown())
+            self._key_worker = worker
+        return worker
+
+    def _show_key_busy(self) -> None:
+        busy = self.saving_key
+        self.store_key.setEnabled(not busy)
+        self.api_key.setReadOnly(busy)  # the key being saved stays what the field shows
+        self.ok_button.setEnabled(self._close_with != QDialog.DialogCode.Accepted)
+        if not busy:
             return
-        try:
-            self._keys.store(account_for(host), self.api_key.text())
-        except HearthError as exc:
-            self.key_status.setText(exc.message)
-            return
+        if self._close_with is None:
+            self.key_status.setText(self.tr("Saving the key to the keychain…"))
+        else:
+            self.key_status.setText(
+                self.tr("Saving the key to the keychain… Settings close once it is stored.")
+            )
+
+    @Slot(str, object)
+    def _key_stored(self, _what: str, _result: object) -> None:
+        host, self._saving_for = self._saving_for, None
+        close_with, self._close_with = self._close_with, None
         self.api_key.clear()  # the field never keeps the key once it is stored
+        self._show_key_busy()
         self.key_status.setText(self.tr("Stored the key for {0} in the keychain.").format(host))
+        if self._problem_from_key:
+            self._problem_from_key = False
+            self.problem.hide()
+        if close_with == QDialog.DialogCode.Accepted:
+            self.accept()  # checks the settings again: they may have been edited meanwhile
+        elif close_with is not None:
+            self.reject()
+
+    @Slot(str, str)
+    def _key_refused(self, _what: str, message: str) -> None:
+        # The dialog stays open whatever was pressed meanwhile: the failure is shown, and the
+        # key stays in the field to try again.
+        self._saving_for = None
+        self._close_with = None
+        self._show_key_busy()
+        self.key_status.setText(self.tr("The key is not stored."))
+        self._show_problem(message)
+        self._problem_from_key = True
+
+    def _show_problem(self, message: str) -> None:
+        self._problem_from_key = False
+        self.problem.setText(message)
+        self.problem.show()
 
     def accept(self) -> None:
         try:
             self.settings()
         except ValueError as exc:
-            self.problem.setText(str(exc))
-            self.problem.show()
+            self._show_problem(str(exc))
             return
-        super().accept()
+        if not self.saving_key and self.api_key.text().strip() and not self.save_key():
+            self._show_problem(
+                self.tr(
+                    "The API key is not stored yet: choose a provider or a base URL for it, "
+                    "or clear the key field."
+                )
+            )
+            return
+        super().accept()  # done() waits for a save under way
+
+    def done(self, result: int) -> None:
+        if self.saving_key:
+            # Closing now would drop the key or hide the keychain's refusal: close once it
+            # answers, with the UI still responsive.
+            self._close_with = int(result)
+            self._show_key_busy()
+            return
+        if self._key_worker is not None:
+            self._key_worker.shutdown()  # idle here: returns at once
+        super().done(result)
