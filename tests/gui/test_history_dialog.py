@@ -26,6 +26,9 @@ def test_a_run_is_kept_reopened_and_cleared(app: HearthApp, qtbot: QtBot, tiny_m
     window = app.window
     run_summary(app, qtbot, tiny_model)
     answer = window.result.answer_text
+    style_box = window.style_box
+    assert style_box is not None
+    style_box.setCurrentIndex(style_box.findData("table"))  # changed since the run
     window.set_task("classify")
     window.input.setPlainText("something else")
 
@@ -40,6 +43,8 @@ def test_a_run_is_kept_reopened_and_cleared(app: HearthApp, qtbot: QtBot, tiny_m
     assert window.current_task() == "summarize"
     assert window.input.toPlainText() == TEXT
     assert window.result.answer_text == answer
+    # The option widgets show what the reopened request ran with, which Retry runs again.
+    assert window.options_panel.options("summarize") == {"style": "summary"}
     assert window.answer_actions.copy_button.isEnabled()
 
     dialog = window.open_history()

@@ -8,20 +8,20 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from hearth.core.tasks.runner import TaskOutcome
+from hearth.core.routing.task_routing import RoutedResult
 from hearth.gui.app import HearthApp
 
 TEXT = "Thanks for the draft. The budget numbers for March do not match the sheet. " * 3
 
 
-def _run(app: HearthApp, qtbot: QtBot, task: str, tiny_model: Path) -> TaskOutcome:
+def _run(app: HearthApp, qtbot: QtBot, task: str, tiny_model: Path) -> RoutedResult:
     window = app.window
     window.use_model(tiny_model)
     window.set_task(task)
     window.input.setPlainText(TEXT)
     with qtbot.waitSignal(window.answer_ready, timeout=180_000) as done:
         window.run_task()
-    outcome: TaskOutcome = done.args[0]
+    outcome: RoutedResult = done.args[0]
     assert outcome.task == task
     return outcome
 
@@ -49,10 +49,10 @@ def test_proofread_shows_the_changes_as_a_diff(
     app: HearthApp, qtbot: QtBot, tiny_model: Path
 ) -> None:
     outcome = _run(app, qtbot, "rewrite", tiny_model)
-    assert outcome.result.details["style"] == "proofread"
+    assert outcome.data["style"] == "proofread"
     result = app.window.result
     assert result.tabs.currentWidget() is result.diff
-    assert result.diff.change_count == len(outcome.result.details["changes"])
+    assert result.diff.change_count == len(outcome.data["changes"])
     assert result.tabs.tabText(1) == "Corrected text"
 
 
@@ -64,7 +64,7 @@ def test_classify_shows_a_bar_per_label_of_the_saved_set(
     assert set(bars.bars) == {"positive", "neutral", "negative"}  # the first starter set
     values = {name: bar.value() for name, bar in bars.bars.items()}
     assert abs(sum(values.values()) - 1000) <= 3
-    assert bars.headline.text() == outcome.result.details["label"]
+    assert bars.headline.text() == outcome.data["label"]
     assert not app.window.answer_actions.replace_button.isEnabled()
 
 

@@ -34,7 +34,6 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -43,25 +42,25 @@ from hearth.cli.output import print_json
 from hearth.core.cancel import CancelToken
 from hearth.core.cloud.failure import CloudFailure, FailureKind
 from hearth.core.errors import HearthError, PrivacyRefused, UsageError
-from hearth.core.ledger.prices import PriceTable
-from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.models.library import ModelLibrary, adapter_lookup
 from hearth.core.models.locate import resolve_model
-from hearth.core.routing.cloud_tasks import CloudReading, CloudTask, cloud_task
-from hearth.core.routing.policy import CloudPolicy, Decision, RoutingPolicy
-from hearth.core.routing.redaction import Redactor
-from hearth.core.routing.router import LocalAnswer, RoutedAnswer, Router
-from hearth.core.routing.threshold_store import ThresholdStore, threshold_key, threshold_path
+from hearth.core.routing.policy import CloudPolicy, Decision
+from hearth.core.routing.router import RoutedAnswer
+from hearth.core.routing.task_routing import (
+    Routing,
+    label_names,
+    open_routing,
+    result_json,
+    route_one,
+)
 from hearth.core.settings import Settings
 from hearth.core.tasks.catalog import task_catalog
-from hearth.core.tasks.labels import parse_labels
-from hearth.core.tasks.runner import TaskOutcome, TaskRunner, text_only
+from hearth.core.tasks.runner import TaskRunner
 from hearth.core.tasks.schemas import BUILT_IN
 from hearth.core.tasks.task import Task
 
 if TYPE_CHECKING:
-    from hearth.core.cloud.client import CloudClient
-    from hearth.core.cloud.endpoint import CloudEndpoint
+    pass
 
 BATCH_TASKS = ("classify", "extract")
 STREAMING_TASKS = ("summarize", "rewrite")
@@ -156,41 +155,6 @@ def progress(message: str) -> None:
 # -- routing ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Routing:
-    """What one `hearth run` routes with; the ledger closes with the command."""
-
-    router: Router
-    ledger: Ledger
-    policy: RoutingPolicy
-    mode: CloudPolicy
-    air_gapped: bool
-    endpoint: CloudEndpoint | None
-    threshold: float | None  # None: the policy's (the settings')
-    threshold_source: str  # "calibrated" | "settings"
-
-    @property
-    def may_escalate(self) -> bool:
-        """Whether an answer may still come from the cloud (headless: ask never does)."""
-        return (
-            not self.air_gapped
-            and self.endpoint is not None
-            and self.mode in (CloudPolicy.AUTO, CloudPolicy.ALWAYS)
-        )
-
-    @property
-    def structured_output(self) -> str | None:
-        return self.endpoint.structured_output if self.endpoint is not None else None
-
-
-def _connect(endpoint: CloudEndpoint) -> CloudClient:
-    # Imported here: a request that stays on the device never needs httpx or keyring.
-    from hearth.core.cloud.client import open_client
-    from hearth.core.cloud.keys import KeyStore
-
-    return open_client(endpoint, KeyStore())
-
-
 def build_routing(
     args: argparse.Namespace,
     context: CommandContext,
@@ -199,200 +163,35 @@ def build_routing(
     options: Mapping[str, Any],
     model_path: Callable[[], Path],
 ) -> Routing:
+    """The shared routing, with this command's refusals: headless, so ask is never."""
     override = CloudPolicy(args.cloud) if args.cloud else None
-    policy = RoutingPolicy.from_settings(settings, override=override)
-    mode = policy.for_task(task_name)
-    air_gapped = settings.air_gapped
-    if air_gapped and override is CloudPolicy.ALWAYS:
+    if settings.air_gapped and override is CloudPolicy.ALWAYS:
         why = "--offline" if args.offline else "air-gapped mode is on in the settings"
         raise PrivacyRefused(
             f"Hearth is air-gapped ({why}), so --cloud always cannot send anything. Run "
             "without --cloud always to answer on this device, or turn air-gapped mode off."
         )
-    if air_gapped and mode is CloudPolicy.ALWAYS:
+    routing = open_routing(
+        settings, context.paths, task_name, options, model_path, override=override
+    )
+    if settings.air_gapped and routing.policy.for_task(task_name) is CloudPolicy.ALWAYS:
         warn(
             f"air-gapped: the cloud policy for {task_name} is always, but nothing leaves this "
             "device while air-gapped; answering here."
         )
-    endpoint: CloudEndpoint | None = None
-    if not air_gapped and mode is not CloudPolicy.NEVER:
-        from hearth.core.cloud.endpoint import describe_missing, endpoint_from
+    if routing.endpoint is None and routing.mode is CloudPolicy.ALWAYS and not routing.air_gapped:
+        from hearth.core.cloud.endpoint import describe_missing
 
-        endpoint = endpoint_from(settings)
-        if endpoint is None and mode is CloudPolicy.ALWAYS:
-            where = "--cloud always" if override is not None else "The cloud policy always"
-            missing = describe_missing(settings)
-            raise CloudFailure(
-                FailureKind.NOT_CONFIGURED,
-                f"{where} needs a cloud provider, and {missing[0].lower()}{missing[1:]} Or use "
-                "--cloud never to answer on this device.",
-            )
-    threshold, source = None, "settings"
-    if task_name == "classify" and mode in (CloudPolicy.AUTO, CloudPolicy.ASK) and not air_gapped:
-        labels = options.get("labels")
-        if labels is not None:
-            store = ThresholdStore(threshold_path(context.paths))
-            key = threshold_key(
-                parse_labels(labels),
-                model_path().resolve(),
-                contextual=options.get("calibrate", "on") != "off",
-            )
-            stored = store.get(key)
-            for problem in store.problems:
-                warn(problem)
-            if stored is not None:
-                threshold, source = stored.threshold, "calibrated"
-    ledger = Ledger(
-        ledger_path(context.paths),
-        keep_history=settings.keep_history,
-        prices=PriceTable.from_settings(settings),
-    )
-    router = Router(
-        policy=policy,
-        air_gapped=air_gapped,
-        headless=True,
-        endpoint=endpoint,
-        connect=_connect,
-        redactor=Redactor(settings.redaction_names),
-        ledger=ledger,
-    )
-    return Routing(router, ledger, policy, mode, air_gapped, endpoint, threshold, source)
-
-
-def local_answer(outcome: TaskOutcome) -> LocalAnswer:
-    output = outcome.output
-    if isinstance(output, str):
-        text = output
-    else:
-        text = str(outcome.result.details.get("json") or json.dumps(output, ensure_ascii=False))
-    usage = outcome.result.usage
-    return LocalAnswer(
-        text=text,
-        model=outcome.load.model_name,
-        confidence=outcome.confidence,
-        tokens_in=usage.prompt_tokens,
-        tokens_out=usage.output_tokens,
-    )
-
-
-@dataclass
-class Routed:
-    """One answered request: where from, and the local run when there was one."""
-
-    answer: RoutedAnswer
-    local: TaskOutcome | None
-
-    @property
-    def reading(self) -> CloudReading | None:
-        value = self.answer.cloud_value
-        return value if self.answer.route == "cloud" and isinstance(value, CloudReading) else None
-
-    @property
-    def output(self) -> Any:
-        reading = self.reading
-        if reading is not None:
-            return reading.output
-        assert self.local is not None  # the router answers locally when the cloud did not
-        return self.local.output
-
-
-def route_one(
-    routing: Routing,
-    runner: TaskRunner,
-    task: Task,
-    text: str,
-    options: Mapping[str, Any],
-    model_path: Callable[[], Path],
-    settings: Settings,
-    *,
-    on_text: Callable[[str], None] | None = None,
-    on_progress: Callable[[str], None] | None = None,
-    on_escalate: Callable[[Decision], None] | None = None,
-    cancel: CancelToken | None = None,
-) -> Routed:
-    cloud: CloudTask = cloud_task(
-        task.name, text, options, structured_output=routing.structured_output
-    )
-    ran: list[TaskOutcome] = []
-
-    def local() -> LocalAnswer:
-        outcome = runner.run(
-            task,
-            text,
-            options,
-            model_path(),
-            settings,
-            on_event=text_only(on_text) if on_text is not None else None,
-            on_progress=on_progress,
-            cancel=cancel,
+        where = "--cloud always" if override is not None else "The cloud policy always"
+        missing = describe_missing(settings)
+        raise CloudFailure(
+            FailureKind.NOT_CONFIGURED,
+            f"{where} needs a cloud provider, and {missing[0].lower()}{missing[1:]} Or use "
+            "--cloud never to answer on this device.",
         )
-        ran.append(outcome)
-        return local_answer(outcome)
-
-    answer = routing.router.run(
-        task.name,
-        cloud.request,
-        local,
-        threshold=routing.threshold,
-        request_text=text,
-        on_escalate=on_escalate,
-        cancel=cancel,
-        read_cloud=cloud.read,
-    )
-    return Routed(answer, ran[-1] if ran else None)
-
-
-def result_json(
-    task_name: str, routed: Routed, routing: Routing, label_names: list[str] | None
-) -> dict[str, Any]:
-    answer, outcome = routed.answer, routed.local
-    data = outcome.to_json() if outcome is not None else _cloud_only_json(task_name, answer)
-    data.update(answer.to_json())
-    data["threshold"] = (
-        routing.threshold if routing.threshold is not None else routing.policy.threshold
-    )
-    data["threshold_source"] = routing.threshold_source
-    data["air_gapped"] = routing.air_gapped
-    reading = routed.reading
-    if reading is not None and answer.cloud is not None:
-        if outcome is not None:
-            data["local"] = {
-                "output": outcome.output,
-                "model": outcome.load.model_name,
-                "confidence": data.get("confidence"),
-            }
-        data.update(reading.details)
-        data["output"] = reading.output
-        data["model"] = answer.cloud.model
-        if outcome is None and label_names is not None:
-            # The cloud names one label and gives no probabilities: all its weight is there.
-            data["labels"] = {name: float(name == reading.output) for name in label_names}
-    return data
-
-
-def _cloud_only_json(task_name: str, answer: RoutedAnswer) -> dict[str, Any]:
-    """The contract's fields for an answer the local model never worked on (always)."""
-    cloud = answer.cloud
-    assert cloud is not None
-    decode_s = (cloud.latency_ms - (cloud.ttft_ms or 0.0)) / 1000
-    return {
-        "task": task_name,
-        "output": cloud.text,
-        "route": "cloud",
-        "model": cloud.model,
-        "confidence": None,
-        "finish_reason": cloud.finish_reason,
-        "timings": {
-            "load_ms": 0.0,
-            "ttft_ms": round(cloud.ttft_ms if cloud.ttft_ms is not None else cloud.latency_ms, 2),
-            "total_ms": round(cloud.latency_ms, 2),
-            "prompt_tokens": cloud.prompt_tokens,
-            "output_tokens": cloud.completion_tokens,
-            "decode_tokens_per_s": (
-                round(cloud.completion_tokens / decode_s, 3) if decode_s > 0 else 0.0
-            ),
-        },
-    }
+    for problem in routing.problems:
+        warn(problem)
+    return routing
 
 
 def report_problems(answer: RoutedAnswer) -> None:
@@ -406,12 +205,6 @@ def report_problems(answer: RoutedAnswer) -> None:
         warn(f"{answer.cloud_error.message} Answered on this device instead{kept}.")
     if answer.ledger_problem is not None:
         warn(answer.ledger_problem)
-
-
-def _label_names(task_name: str, options: Mapping[str, Any]) -> list[str] | None:
-    if task_name != "classify" or options.get("labels") is None:
-        return None
-    return [label.name for label in parse_labels(options["labels"])]
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -497,7 +290,7 @@ def _run_one(
         raise
     report_problems(routed.answer)
     if args.json:
-        print_json(result_json(task.name, routed, routing, _label_names(task.name, options)))
+        print_json(result_json(task.name, routed, routing, label_names(task.name, options)))
     elif live:
         write("\n")
     else:
@@ -542,7 +335,7 @@ def _run_batch(
     if not path.is_file():
         raise UsageError(f"The batch file {path} does not exist.")
     total = sum(1 for _ in _batch_lines(path))
-    label_names = _label_names(task.name, options)
+    names = label_names(task.name, options)
     if routing.mode is not CloudPolicy.ALWAYS or routing.endpoint is None:
         runner.load(model_path(), settings)  # up front: a broken model fails the batch at once
     started = time.perf_counter()
@@ -552,7 +345,7 @@ def _run_batch(
         if problem is None and text is not None:
             try:
                 routed = route_one(routing, runner, task, text, options, model_path, settings)
-                record.update(result_json(task.name, routed, routing, label_names))
+                record.update(result_json(task.name, routed, routing, names))
                 cloud_answers += routed.answer.route == "cloud"
                 cloud_failures += routed.answer.cloud_error is not None
                 if routed.answer.ledger_problem is not None:

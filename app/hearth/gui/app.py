@@ -14,12 +14,14 @@ from hearth.core.errors import HearthError
 from hearth.core.history import HistoryStore
 from hearth.core.models.library import ModelLibrary
 from hearth.core.paths import Paths
+from hearth.core.routing.task_routing import Routing, open_routing
 from hearth.core.settings import SettingsStore
 from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.tasks.runner import TaskRunner
 from hearth.core.version import app_version
-from hearth.gui.engine_worker import EngineWorker
+from hearth.gui.engine_worker import EngineWorker, Job
+from hearth.gui.escalation_ask import EscalationAsker
 from hearth.gui.library_worker import LibraryWorker
 from hearth.gui.main_window import MainWindow
 
@@ -28,11 +30,14 @@ class HearthApp:
     """Owns the long-lived objects of one app session and shuts them down in order."""
 
     def __init__(self, paths: Paths) -> None:
+        self.paths = paths
         self.store = SettingsStore(paths.settings_file)
         problems = self.store.load().problems
         self.engine = EngineClient(host_command(), log_dir=paths.log_dir)
         self.history = HistoryStore.in_folder(paths.data_dir)
-        self.worker = EngineWorker(TaskRunner(self.engine), self.history)
+        # Asks the user, in a dialog over the window, before an ask-policy request leaves.
+        self.asker = EscalationAsker()
+        self.worker = EngineWorker(TaskRunner(self.engine), self._routing, self.history)
         self.library = LibraryWorker(ModelLibrary.for_paths(paths))
         self.window = MainWindow(
             task_catalog(),
@@ -42,6 +47,18 @@ class HearthApp:
             label_sets=LabelSetStore.in_folder(paths.data_dir),
             library=self.library,
             history=self.history,
+        )
+        self.asker.parent_widget = self.window
+
+    def _routing(self, job: Job) -> Routing:
+        """The routing of one job (on the worker thread): the settings it was submitted with."""
+        return open_routing(
+            job.settings,
+            self.paths,
+            job.task.name,
+            job.options,
+            lambda: job.model_path,
+            ask=self.asker.asker(job.cancel),
         )
 
     def warm_up(self) -> None:

@@ -3,11 +3,16 @@
 The engine client is not thread-safe, so exactly one thread uses it (a serial executor);
 the GUI thread only ever touches the `CancelToken`. Every failure of the worker arrives
 through `failed`: the one funnel for errors from this thread.
+
+Every request goes through the router (`hearth.core.routing.task_routing`), as on the command
+line: the policy may send it to the cloud (asking first when the policy is ask), and each one
+is recorded in the ledger. The cloud's text arrives through `text_arrived` too, after
+`escalating` has said that the answer is being replaced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +24,16 @@ from hearth.core.engine.types import GenerationEvent, PrefillProgress, TokenText
 from hearth.core.errors import Cancelled, HearthError
 from hearth.core.history import HistoryEntry, HistoryStore
 from hearth.core.models.locate import resolve_model
+from hearth.core.routing.policy import Decision
+from hearth.core.routing.task_routing import (
+    RoutedResult,
+    Routing,
+    label_names,
+    result_json,
+    route_one,
+)
 from hearth.core.settings import Settings
-from hearth.core.tasks.runner import TaskOutcome, TaskRunner
+from hearth.core.tasks.runner import TaskRunner
 from hearth.core.tasks.task import Task
 
 
@@ -34,11 +47,18 @@ class Job:
     cancel: CancelToken = field(default_factory=CancelToken)
 
 
+# The routing of one job (policy, endpoint, ledger, the way to ask the user); made per job on
+# the worker thread, so settings changed between jobs apply to the next one.
+RoutingFactory = Callable[[Job], Routing]
+
+
 class EngineWorker(QObject):
     text_arrived = Signal(str)
     status = Signal(str)
-    finished = Signal(object)  # TaskOutcome
+    finished = Signal(object)  # RoutedResult
     failed = Signal(str)
+    escalating = Signal(str)  # the answer is about to come from the cloud instead: why
+    notice = Signal(str)  # the answer stands, but something the user should know happened
     warm_up_failed = Signal(str)  # not tied to a job: the window only shows it
     history_failed = Signal(str)  # the answer stands; only its history entry was lost
     loaded = Signal(object)  # LoadInfo, after a warm-up load
@@ -46,9 +66,12 @@ class EngineWorker(QObject):
     _submit = Signal(object)
     _warm_up = Signal(object)
 
-    def __init__(self, runner: TaskRunner, history: HistoryStore | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, routing: RoutingFactory, history: HistoryStore | None = None
+    ) -> None:
         super().__init__()
         self._runner = runner
+        self._routing = routing
         self._history = history
         self._thread = QThread()
         self._thread.setObjectName("engine-worker")
@@ -96,17 +119,34 @@ class EngineWorker(QObject):
         def on_load(fraction: float) -> None:
             self.status.emit(self.tr("Loading the model… {0}%").format(int(fraction * 100)))
 
-        try:
-            outcome = self._runner.run(
-                job.task,
-                job.text,
-                job.options,
-                job.model_path,
-                job.settings,
-                on_event=on_event,
-                on_load_progress=on_load,
-                cancel=job.cancel,
+        def on_escalate(decision: Decision) -> None:
+            self.escalating.emit(
+                self.tr("{0} Asking the cloud model (your data redacted)…").format(
+                    decision.explanation
+                )
             )
+
+        try:
+            routing = self._routing(job)
+            with routing.ledger:
+                routed = route_one(
+                    routing,
+                    self._runner,
+                    job.task,
+                    job.text,
+                    job.options,
+                    lambda: job.model_path,
+                    job.settings,
+                    on_event=on_event,
+                    on_cloud_text=self.text_arrived.emit,
+                    on_load_progress=on_load,
+                    on_progress=self.status.emit,
+                    on_escalate=on_escalate,
+                    cancel=job.cancel,
+                )
+                names = label_names(job.task.name, job.options)
+                result = RoutedResult(result_json(job.task.name, routed, routing, names), routed)
+            problems = [*routing.problems, *routing.ledger.problems]
         except Cancelled:
             self.cancelled.emit()
         except HearthError as exc:
@@ -114,18 +154,34 @@ class EngineWorker(QObject):
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
             self.failed.emit(_unexpected(exc))
         else:
-            self._remember(job, outcome)
-            self.finished.emit(outcome)
+            self._remember(job, result)
+            self.finished.emit(result)
+            for problem in [*problems, *_answer_problems(result)]:
+                self.notice.emit(problem)
 
-    def _remember(self, job: Job, outcome: TaskOutcome) -> None:
+    def _remember(self, job: Job, result: RoutedResult) -> None:
         """Record the run in the history (on this thread: the store is Qt-free file work)."""
         if self._history is None:
             return
         try:
-            entry = HistoryEntry.from_outcome(outcome.to_json(), job.text, job.options)
+            entry = HistoryEntry.from_outcome(result.data, job.text, job.options)
             self._history.record(entry, keep_history=job.settings.keep_history)
         except HearthError as exc:
             self.history_failed.emit(exc.message)
+
+
+def _answer_problems(result: RoutedResult) -> list[str]:
+    answer = result.answer
+    problems = []
+    if answer.cloud_error is not None:
+        problems.append(
+            QCoreApplication.translate(
+                "EngineWorker", "{0} The answer shown is the one from this device."
+            ).format(answer.cloud_error.message)
+        )
+    if answer.ledger_problem is not None:
+        problems.append(answer.ledger_problem)
+    return problems
 
 
 def _unexpected(exc: Exception) -> str:

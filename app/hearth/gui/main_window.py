@@ -36,9 +36,9 @@ from hearth.core.models.discovery import ModelDiscovery
 from hearth.core.models.locate import resolve_model
 from hearth.core.models.recommend import Recommendation, recommend
 from hearth.core.models.this_machine import machine_from_load
+from hearth.core.routing.task_routing import RoutedResult
 from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.label_sets import LabelSetStore
-from hearth.core.tasks.runner import TaskOutcome
 from hearth.core.tasks.task import Task
 from hearth.core.version import app_version
 from hearth.gui.answer_actions import AnswerActions
@@ -69,7 +69,7 @@ class Request:
 
 class MainWindow(QMainWindow):
     # Emitted on the GUI thread once the window has handled the worker's report.
-    answer_ready = Signal(object)  # TaskOutcome
+    answer_ready = Signal(object)  # RoutedResult
     job_failed = Signal(str)
     job_cancelled = Signal()
     text_received = Signal()
@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
         self._worker.warm_up_failed.connect(self.show_problem, queued)
         self._worker.history_failed.connect(self.show_problem, queued)
         self._worker.loaded.connect(self._on_loaded, queued)
+        self._worker.escalating.connect(self._on_escalating, queued)
+        self._worker.notice.connect(self.show_problem, queued)
 
     def _show_task(self, index: int) -> None:
         self.options_panel.show_task(str(self.task_bar.tabData(index)))
@@ -425,6 +427,10 @@ class MainWindow(QMainWindow):
             self.show_problem(self.tr("Unknown task in the history: {0}").format(entry.task))
             return
         self.input.replace_text(entry.text)
+        # The option widgets too, so that what is shown is what Retry will run.
+        problems = self.options_panel.set_options(entry.task, entry.options)
+        if problems:
+            self.show_problem("\n".join(problems))
         self.result.show_text(output_markdown(entry))
         self._request = self._answered = Request(entry.task, entry.text, dict(entry.options))
         self._update_actions()
@@ -485,16 +491,23 @@ class MainWindow(QMainWindow):
         self._load = load
         self.status.show_load(load)
 
+    @Slot(str)
+    def _on_escalating(self, message: str) -> None:
+        """The cloud's answer replaces the local one: start the pane over for its text."""
+        self._paint()
+        self.begin_stream()
+        self.status.show_message(message)
+
     @Slot(object)
-    def _on_finished(self, outcome: TaskOutcome) -> None:
+    def _on_finished(self, result: RoutedResult) -> None:
         self._end_job()
         assert self._request is not None
-        self.result.show_outcome(outcome, self._request.text)
+        self.result.show_outcome(result.data, self._request.text)
         self._answered = self._request
-        self.status.show_outcome(outcome)
+        self.status.show_result(result)
         self.status.show_message("")
         self._update_actions()
-        self.answer_ready.emit(outcome)
+        self.answer_ready.emit(result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:

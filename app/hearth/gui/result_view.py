@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from hearth.core.tasks.runner import TaskOutcome
 from hearth.gui.diff_view import DiffView
 from hearth.gui.extract_view import ExtractView
 from hearth.gui.probability_bars import ProbabilityBars
@@ -66,16 +66,17 @@ class ResultView(QWidget):
         self.text.setMarkdown(text)
         self.answer_text = text
 
-    def show_outcome(self, outcome: TaskOutcome, original: str) -> None:
-        details = outcome.result.details
-        output: Any = outcome.output
-        if outcome.task == "classify":
+    def show_outcome(self, details: Mapping[str, Any], original: str) -> None:
+        """A finished answer in its task's shape, from its JSON form (`result_json`)."""
+        output: Any = details["output"]
+        task = details["task"]
+        if task == "classify":
             self.bars.show_labels(
                 details.get("labels", {}), calibrated=bool(details.get("calibrated"))
             )
             self.answer_text = str(output)
             self._show_pages((self.bars, self.tr("Labels")))
-        elif outcome.task == "extract":
+        elif task == "extract":
             self.extracted.show_value(output, list(details.get("violations", [])))
             self.answer_text = self.extracted.json()
             self._show_pages((self.extracted, self.tr("Extracted")))

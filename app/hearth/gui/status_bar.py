@@ -8,8 +8,8 @@ from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from hearth.core.engine.types import LoadInfo
+from hearth.core.routing.task_routing import RoutedResult
 from hearth.core.settings import Settings
-from hearth.core.tasks.runner import TaskOutcome
 
 
 def _separator() -> QFrame:
@@ -85,10 +85,16 @@ class StatusPanel(QWidget):
             self.backend_label.setText(self.tr("{0} only").format(load.backend))
         self.backend_label.setToolTip(load.gpu_note)
 
-    def show_outcome(self, outcome: TaskOutcome) -> None:
-        self.show_load(outcome.load)
-        timings = outcome.to_json()["timings"]
-        if timings["output_tokens"]:
+    def show_result(self, result: RoutedResult) -> None:
+        """Speed, route and confidence of a finished answer (and the model, if it loaded)."""
+        if result.local is not None:
+            self.show_load(result.local.load)
+        timings = result.data["timings"]
+        if result.route == "cloud":
+            self.speed_label.setText(
+                self.tr("Cloud answer in {0:.1f} s").format(timings["total_ms"] / 1000)
+            )
+        elif timings["output_tokens"]:
             self.speed_label.setText(
                 self.tr("First token {0:.0f} ms · {1:.1f} tokens/s").format(
                     timings["ttft_ms"], timings["decode_tokens_per_s"]
@@ -96,10 +102,19 @@ class StatusPanel(QWidget):
             )
         else:  # scored (classify): no tokens were generated, so no decode speed
             self.speed_label.setText(self.tr("Scored in {0:.0f} ms").format(timings["total_ms"]))
-        where = self.tr("On this device") if outcome.route == "local" else self.tr("Cloud")
-        if outcome.confidence is None:
-            self.route_label.setText(where)
+        self.route_label.setText(self._where(result))
+        self.route_label.setToolTip(result.answer.decision.explanation)
+
+    def _where(self, result: RoutedResult) -> str:
+        answer = result.answer
+        if result.route == "cloud":
+            where = self.tr("Cloud: {0}").format(result.data.get("model") or "")
+        elif answer.declined:
+            where = self.tr("On this device (you kept it)")
+        elif answer.cloud_error is not None:
+            where = self.tr("On this device (the cloud failed)")
         else:
-            self.route_label.setText(
-                self.tr("{0} · confidence {1:.0%}").format(where, outcome.confidence)
-            )
+            where = self.tr("On this device")
+        if result.confidence is None:
+            return where
+        return self.tr("{0} · confidence {1:.0%}").format(where, result.confidence)
