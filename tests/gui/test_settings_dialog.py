@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from hearth.core.cloud.keys import SERVICE, KeyStore, account_for
 from hearth.core.paths import Paths
+from hearth.core.routing.network_guard import NetworkRefused
 from hearth.core.settings import SettingsStore
 from hearth.gui.app import HearthApp
 from hearth.gui.settings_dialog import GPU_MANUAL, SettingsDialog
@@ -31,6 +34,8 @@ def test_settings_persist_across_restarts(app: HearthApp, hearth_home: Path) -> 
         7,
         True,
     )
+    app.window.close()
+    app.shutdown()  # a restart: one app per process (its air-gap guard is process-wide)
     reopened = HearthApp(Paths.from_environment())
     try:
         assert reopened.window.current_settings() == saved
@@ -76,3 +81,20 @@ def test_an_invalid_value_keeps_the_dialog_open_with_the_problem(app: HearthApp)
     assert dialog.isVisible()
     assert "cloud_base_url" in dialog.problem.text()
     dialog.reject()
+
+
+def test_air_gapped_refuses_outside_connections_in_the_app_process(app: HearthApp) -> None:
+    window = app.window
+    window.apply_settings(window.current_settings().replace(air_gapped=True))
+    assert app.air_gap.on
+    # 192.0.2.1 is TEST-NET-1: nothing answers there, so only the guard can refuse at once.
+    with pytest.raises(NetworkRefused):
+        socket.create_connection(("192.0.2.1", 443), timeout=30)
+    assert app.air_gap.guard is not None
+    assert [a.host for a in app.air_gap.guard.attempts] == ["192.0.2.1"]
+    with socket.create_server(("127.0.0.1", 0)) as server:  # loopback stays open
+        socket.create_connection(server.getsockname(), timeout=30).close()
+
+    window.apply_settings(window.current_settings().replace(air_gapped=False))
+    assert not app.air_gap.on
+    assert not getattr(socket.socket.connect, "__hearth_network_guard__", False)

@@ -20,6 +20,7 @@ from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.tasks.runner import TaskRunner
 from hearth.core.version import app_version
+from hearth.gui.air_gap import AirGap
 from hearth.gui.engine_worker import EngineWorker, Job
 from hearth.gui.escalation_ask import EscalationAsker
 from hearth.gui.library_worker import LibraryWorker
@@ -32,7 +33,11 @@ class HearthApp:
     def __init__(self, paths: Paths) -> None:
         self.paths = paths
         self.store = SettingsStore(paths.settings_file)
-        problems = self.store.load().problems
+        loaded = self.store.load()
+        problems = loaded.problems
+        # Before anything can connect: air-gapped means no connection leaves this process.
+        self.air_gap = AirGap()
+        self.air_gap.apply(loaded.settings.air_gapped)
         self.engine = EngineClient(host_command(), log_dir=paths.log_dir)
         self.history = HistoryStore.in_folder(paths.data_dir)
         # Asks the user, in a dialog over the window, before an ask-policy request leaves.
@@ -49,6 +54,7 @@ class HearthApp:
             history=self.history,
         )
         self.asker.parent_widget = self.window
+        self.window.settings_changed.connect(lambda s: self.air_gap.apply(s.air_gapped))
 
     def _routing(self, job: Job) -> Routing:
         """The routing of one job (on the worker thread): the settings it was submitted with."""
@@ -70,6 +76,7 @@ class HearthApp:
         self.worker.shutdown()  # waits for the job to end; the engine is then free
         self.library.shutdown()  # cancels a copy or hash under way, and waits for it
         self.engine.close()
+        self.air_gap.apply(False)
 
 
 def _missing_display() -> bool:
