@@ -6,7 +6,6 @@ view, answer actions, status panel) and all the work is in hearth.core, run by t
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,11 +30,8 @@ from hearth.core.cloud.keys import KeyStore
 from hearth.core.engine.types import LoadInfo
 from hearth.core.errors import HearthError
 from hearth.core.history import HistoryEntry, HistoryStore
-from hearth.core.models.catalog import load_catalog
 from hearth.core.models.discovery import ModelDiscovery
 from hearth.core.models.locate import resolve_model
-from hearth.core.models.recommend import Recommendation, recommend
-from hearth.core.models.this_machine import machine_from_load
 from hearth.core.routing.task_routing import RoutedResult
 from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.label_sets import LabelSetStore
@@ -46,6 +42,7 @@ from hearth.gui.engine_worker import EngineWorker, Job
 from hearth.gui.history_dialog import HistoryDialog, output_markdown
 from hearth.gui.input_editor import InputEditor
 from hearth.gui.library_worker import LibraryWorker
+from hearth.gui.model_flows import ModelFlows
 from hearth.gui.model_manager import ModelManager
 from hearth.gui.result_view import ResultView
 from hearth.gui.settings_dialog import SettingsDialog
@@ -206,8 +203,25 @@ class MainWindow(QMainWindow):
         self.manage_models_action = QAction(self.tr("&Manage models…"), self)
         self.manage_models_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
         self.manage_models_action.setEnabled(self._library is not None)
+        self.get_started_action = QAction(self.tr("&Get started…"), self)
+        self.get_started_action.setStatusTip(
+            self.tr("Get a model: the one recommended for this computer, a file, or one found")
+        )
+        self.get_started_action.setToolTip(self.get_started_action.statusTip())
+        self.get_started_action.setEnabled(self._library is not None)
         self.models_menu.addAction(self.manage_models_action)
+        self.models_menu.addAction(self.get_started_action)
         self.models_menu.addAction(self.model_file_action)
+        self.model_flows = ModelFlows(
+            self._library,
+            self,
+            settings=self.current_settings,
+            apply_settings=self.apply_settings,
+            warm_up=self._worker.warm_up,
+            load_info=lambda: self._load,
+            show_problem=self.show_problem,
+            notify=self.status.show_message,
+        )
         self.settings_action = QAction(self.tr("&Settings…"), self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.tools_menu = self.menuBar().addMenu(self.tr("T&ools"))
@@ -232,9 +246,10 @@ class MainWindow(QMainWindow):
         self.open_button.clicked.connect(self._open_text)
         self.open_action.triggered.connect(self._open_text)
         self.quit_action.triggered.connect(self.close)
-        self.model_file_action.triggered.connect(self._choose_model)
+        self.model_file_action.triggered.connect(self.model_flows.choose_model_file)
         self.settings_action.triggered.connect(self.open_settings)
-        self.manage_models_action.triggered.connect(self.open_models)
+        self.manage_models_action.triggered.connect(self.model_flows.open_models)
+        self.get_started_action.triggered.connect(self.model_flows.get_started)
         self.history_action.triggered.connect(self.open_history)
         self.input.problem.connect(self.show_problem)
         self.options_panel.label_sets.problem.connect(self.show_problem)
@@ -357,55 +372,18 @@ class MainWindow(QMainWindow):
             self.input.replace_text(self.result.answer_text)
             self.status.show_message(self.tr("Replaced your text (Ctrl+Z undoes it)."), 4000)
 
+    # The model manager, the welcome dialog and "Use a model file…" live in ModelFlows.
+
     def open_models(self) -> ModelManager:
-        assert self._library is not None
-        dialog = ModelManager(
-            self._library,
-            self,
-            machine=machine_from_load(self._load),
-            context_size=self._settings.context_size,
-            air_gapped=self._settings.air_gapped,
-        )
-        dialog.model_chosen.connect(self._use_and_load)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return self.model_flows.open_models()
 
     def show_welcome_if_needed(
         self, discovery: ModelDiscovery | None = None
     ) -> WelcomeDialog | None:
-        """First run: no model chosen and none in the library, so offer ways to get one."""
-        if self._settings.model is not None or self._library is None:
-            return None
-        if self._library.library.state().entries:
-            return None
-        return self.open_welcome(discovery)
+        return self.model_flows.show_welcome_if_needed(discovery)
 
     def open_welcome(self, discovery: ModelDiscovery | None = None) -> WelcomeDialog:
-        assert self._library is not None
-        try:
-            choice = recommend(
-                load_catalog(), machine_from_load(self._load), self._settings.context_size
-            )
-        except HearthError as exc:
-            choice = Recommendation(None, None, exc.message)
-        dialog = WelcomeDialog(
-            self._library,
-            choice,
-            discovery or ModelDiscovery(Path.home(), environ=dict(os.environ)),
-            self,
-            air_gapped=self._settings.air_gapped,
-        )
-        dialog.model_chosen.connect(self._use_and_load)
-        dialog.problem.connect(self.show_problem)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.show()
-        dialog.discover()
-        return dialog
-
-    def _use_and_load(self, path: str) -> None:
-        self.use_model(path)
-        self._worker.warm_up(self._settings)
+        return self.model_flows.open_welcome(discovery)
 
     def open_history(self) -> HistoryDialog:
         assert self._history is not None
@@ -449,13 +427,6 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.input.load_file(Path(path))
-
-    def _choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose a model file"), "", self.tr("GGUF models (*.gguf)")
-        )
-        if path:
-            self._use_and_load(path)
 
     @Slot(str)
     def about_text(self) -> str:

@@ -4,6 +4,10 @@ the models other apps left on this computer (use in place).
 Every operation that reads, copies or downloads a model file runs on the library worker's
 thread; the dialog shows its progress (bytes, rate, time left) and can cancel it. A cancelled
 download keeps its part on disk, and downloading again resumes it.
+
+The dialog reacts only to the jobs it started itself (`OwnJobs`), not to the welcome dialog's.
+Closing it does not cancel its job (the Cancel button does): `ModelFlows` keeps it, hidden,
+and shows it again, still under way, when the user reopens the manager.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,7 +43,13 @@ from hearth.core.models.progress import Progress
 from hearth.core.models.recommend import assess_catalog
 from hearth.gui.catalog_panel import CatalogPanel
 from hearth.gui.found_panel import FoundPanel
-from hearth.gui.library_jobs import discover_work, download_work, import_work, use_found_work
+from hearth.gui.library_jobs import (
+    OwnJobs,
+    discover_work,
+    download_work,
+    import_work,
+    use_found_work,
+)
 from hearth.gui.library_worker import LibraryWorker, Work
 from hearth.gui.transfer_text import progress_text, show_fraction
 
@@ -67,6 +77,7 @@ class ModelManager(QDialog):
         self.setAccessibleName(self.tr("Model manager"))
         self.resize(820, 480)
         self._worker = worker
+        self.jobs = OwnJobs(worker, self)
         self._air_gapped = air_gapped
         self._discovery = discovery or ModelDiscovery(Path.home(), environ=dict(os.environ))
         self._doing = ""
@@ -145,16 +156,13 @@ class ModelManager(QDialog):
         self.import_button.clicked.connect(self._ask_import)
         self.verify_button.clicked.connect(self.verify_selected)
         self.remove_button.clicked.connect(self.remove_selected)
-        # Not connected to worker.cancel itself: that would be queued to the worker's thread,
-        # which is busy with the very job to cancel. The token is safe to set from here.
-        self.cancel_button.clicked.connect(self._cancel)
+        self.cancel_button.clicked.connect(self.jobs.cancel)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        queued = Qt.ConnectionType.QueuedConnection
-        worker.progress.connect(self._on_progress, queued)
-        worker.detail.connect(self._on_detail, queued)
-        worker.finished.connect(self._on_finished, queued)
-        worker.failed.connect(self._on_failed, queued)
-        worker.cancelled.connect(self._on_cancelled, queued)
+        self.jobs.progress.connect(self._on_progress)
+        self.jobs.detail.connect(self._on_detail)
+        self.jobs.finished.connect(self._on_finished)
+        self.jobs.failed.connect(self._on_failed)
+        self.jobs.cancelled.connect(self._on_cancelled)
         self._busy = False
         self.refresh()
         self._set_busy(False)
@@ -217,11 +225,19 @@ class ModelManager(QDialog):
 
     # -- operations (run on the worker) -----------------------------------------------------
 
-    def _start(self, what: str, message: str, work: Work) -> None:
+    @property
+    def busy(self) -> bool:
+        """Whether a job this dialog started is still waiting or under way."""
+        return self.jobs.busy
+
+    def _start(self, what: str, message: str, work: Work) -> bool:
+        if self.jobs.busy:
+            return False  # one at a time: the buttons are off meanwhile
         self._doing = what
         self.message.setText(message)
         self._set_busy(True)
-        self._worker.submit(what, work)
+        self.jobs.start(what, work)
+        return True
 
     def import_file(self, path: Path) -> None:
         self._start(
@@ -241,12 +257,12 @@ class ModelManager(QDialog):
         )
 
     def discover(self) -> None:
-        self._discovered = True
-        self._start(
+        if self._start(
             "discover",
             self.tr("Looking for models other apps downloaded…"),
             discover_work(self._discovery),
-        )
+        ):
+            self._discovered = True
 
     def use_found(self, found: Found) -> None:
         self._start(
@@ -274,9 +290,6 @@ class ModelManager(QDialog):
             self.tr("Removing {0}…").format(entry.name),
             lambda lib, report, cancel: lib.remove(entry.id),
         )
-
-    def _cancel(self) -> None:
-        self._worker.cancel()
 
     def _use(self) -> None:
         entry = self.selected()

@@ -1,8 +1,11 @@
-"""First run with no model: three ways to get one, side by side, in a non-modal dialog.
+"""Three ways to get a model, side by side, in a non-modal dialog: shown at first run (no
+model yet) and whenever the user asks (Models ▸ Get started…).
 
 The recommended catalog model for this computer (downloaded with progress, cancel and
 resume), a GGUF file the user already has (works air-gapped), or a model another app left
-on disk (used in place). The jobs are the model manager's, run on the same library worker.
+on disk (used in place). The jobs are the model manager's, run on the same library worker;
+this dialog reacts only to the jobs it started itself (`OwnJobs`). Closing it does not cancel
+its job (the Cancel button does): `ModelFlows` keeps it, hidden, until the job ends.
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ from hearth.core.models.library import Added
 from hearth.core.models.progress import Progress
 from hearth.core.models.recommend import Recommendation
 from hearth.gui.found_panel import FoundPanel
-from hearth.gui.library_jobs import discover_work, download_work, import_work, use_found_work
+from hearth.gui.library_jobs import (
+    OwnJobs,
+    discover_work,
+    download_work,
+    import_work,
+    use_found_work,
+)
 from hearth.gui.library_worker import LibraryWorker, Work
 from hearth.gui.transfer_text import progress_text, show_fraction, size_text
 
@@ -54,7 +63,7 @@ class WelcomeDialog(QDialog):
         self.setAccessibleName(self.tr("Welcome"))
         self.setModal(False)
         self.resize(760, 600)
-        self._worker = worker
+        self.jobs = OwnJobs(worker, self)
         self._recommendation = recommendation
         self._discovery = discovery
         self._air_gapped = air_gapped
@@ -99,15 +108,13 @@ class WelcomeDialog(QDialog):
         self.import_button.clicked.connect(self._ask_import)
         self.found.use_requested.connect(self.use_found)
         self.found.rescan_requested.connect(self.discover)
-        # Not connected to worker.cancel: that would queue behind the job it cancels.
-        self.cancel_button.clicked.connect(self._worker.cancel)
+        self.cancel_button.clicked.connect(self.jobs.cancel)
         self.later_button.clicked.connect(self.close)
-        queued = Qt.ConnectionType.QueuedConnection
-        worker.progress.connect(self._on_progress, queued)
-        worker.detail.connect(self._on_detail, queued)
-        worker.finished.connect(self._on_finished, queued)
-        worker.failed.connect(self._on_failed, queued)
-        worker.cancelled.connect(self._on_cancelled, queued)
+        self.jobs.progress.connect(self._on_progress)
+        self.jobs.detail.connect(self._on_detail)
+        self.jobs.finished.connect(self._on_finished)
+        self.jobs.failed.connect(self._on_failed)
+        self.jobs.cancelled.connect(self._on_cancelled)
         self._set_busy("")
 
     # -- the three ways ---------------------------------------------------------------------
@@ -172,12 +179,17 @@ class WelcomeDialog(QDialog):
 
     # -- jobs -------------------------------------------------------------------------------
 
+    @property
+    def busy(self) -> bool:
+        """Whether a job this dialog started is still waiting or under way."""
+        return self.jobs.busy
+
     def _start(self, what: str, message: str, work: Work) -> None:
         if self._doing:
             return
         self.message.setText(message)
         self._set_busy(what)
-        self._worker.submit(what, work)
+        self.jobs.start(what, work)
 
     def discover(self) -> None:
         self._start(
@@ -221,29 +233,19 @@ class WelcomeDialog(QDialog):
         self.import_button.setEnabled(not busy)
         self.found.set_enabled(not busy)
 
-    def done(self, result: int) -> None:
-        if self._doing and result == QDialog.DialogCode.Rejected:
-            self._worker.cancel()  # closed mid-job: a download keeps its part for next time
-        super().done(result)
-
     # -- reports (only for the jobs this dialog started) ------------------------------------
 
     @Slot(str, float)
     def _on_progress(self, phase: str, fraction: float) -> None:
-        if not self._doing:
-            return
         show_fraction(self.progress, phase, fraction)
 
     @Slot(object)
     def _on_detail(self, progress: Progress) -> None:
-        if self._doing:
-            self.message.setText(progress_text(progress))
-            self.download_progress.emit(progress)
+        self.message.setText(progress_text(progress))
+        self.download_progress.emit(progress)
 
     @Slot(str, object)
     def _on_finished(self, what: str, result: object) -> None:
-        if what != self._doing:
-            return
         self._set_busy("")
         if what == "discover" and isinstance(result, list):
             self.found.show_found(result)
@@ -257,8 +259,6 @@ class WelcomeDialog(QDialog):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        if not self._doing:
-            return
         self._set_busy("")
         self.message.setText(message)
         self.problem.emit(message)
@@ -266,8 +266,6 @@ class WelcomeDialog(QDialog):
 
     @Slot()
     def _on_cancelled(self) -> None:
-        if not self._doing:
-            return
         doing = self._doing
         self._set_busy("")
         self.message.setText(
