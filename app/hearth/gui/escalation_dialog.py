@@ -48,9 +48,10 @@ class EscalationDialog(QDialog):
         self.setAccessibleName(self.tr("Cloud escalation"))
         self.resize(640, 560)
 
-        heading = QLabel(
-            self.tr("<b>Send to {0}</b> ({1})?").format(preview.destination, preview.host)
-        )
+        where = preview.destination
+        if preview.host not in where:  # a preset's title ("OpenAI") does not name the server
+            where = self.tr("{0} ({1})").format(where, preview.host)
+        heading = QLabel(self.tr("<b>Send this request to {0}?</b>").format(where))
         heading.setWordWrap(True)
         self.reason = QLabel(self._why())
         self.reason.setWordWrap(True)
@@ -95,12 +96,10 @@ class EscalationDialog(QDialog):
         self.keep_button.setFocus()
 
     def _why(self) -> str:
-        local = self.preview.local_answer
         why = self.preview.decision.explanation
-        if local is not None and local.confidence is not None:
-            return self.tr("{0} The answer from this device had confidence {1:.0%}.").format(
-                why, local.confidence
-            )
+        if self.preview.local_answer is not None:
+            kept = self.tr("The answer from this device is in the window; it stays if you keep it.")
+            return f"{why} {kept}"
         return why
 
     def _redaction_text(self) -> str:

@@ -385,3 +385,13 @@ def test_formats_are_checked() -> None:
     schema = {"type": "object", "properties": {"day": {"type": "string", "format": "date"}}}
     assert violations({"day": "2024-02-30"}, schema) != []
     assert violations({"day": "2024-02-29"}, schema) == []
+
+
+def test_a_long_offending_value_is_cut_in_the_violation() -> None:
+    schema = {"type": "object", "properties": {"name": {"type": "string", "maxLength": 5}}}
+    [problem] = violations({"name": "x" * 2000}, schema)
+    assert problem.startswith("name: 'xxxx")
+    assert problem.endswith("… is too long")
+    assert len(problem) < 120
+    [short] = violations({"name": "abcdefg"}, schema)
+    assert short == "name: 'abcdefg' is too long"  # short values are quoted whole

@@ -227,6 +227,18 @@ def violations(instance: Any, schema: Mapping[str, Any]) -> list[str]:
     validator_class = jsonschema.validators.validator_for(schema)
     validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
     return [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {_short_message(error)}"
         for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
     ]
+
+
+QUOTE_LIMIT = 60  # characters of an offending value quoted in a violation
+
+
+def _short_message(error: Any) -> str:
+    """jsonschema quotes the whole offending value; a long one is cut, so a message stays
+    readable (a 2,000-character field that is "too long" need not be repeated in full)."""
+    quoted = repr(error.instance)
+    if len(quoted) <= QUOTE_LIMIT or quoted not in error.message:
+        return str(error.message)
+    return str(error.message).replace(quoted, quoted[: QUOTE_LIMIT - 1] + "…", 1)
