@@ -116,6 +116,9 @@ def test_bundle_contents(bundle: Path) -> None:
     assert any((internal / "llama_cpp" / "lib").glob("libllama.*"))
     assert (internal / "PySide6" / "Qt" / "plugins" / "platforms" / "libqoffscreen.so").exists()
     assert (internal / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so").exists()
+    assert (internal / "hearth" / "gui" / "i18n" / "hearth_de.qm").is_file()
+    qt_catalogs = sorted(p.name for p in (internal / "PySide6" / "Qt" / "translations").glob("*"))
+    assert qt_catalogs == ["qtbase_de.qm"], "Qt's catalogs for Hearth's languages, no others"
     assert not list(bundle.rglob("*.gguf")), "no models inside the bundle"
     present = {str(p.relative_to(internal)) for p in internal.rglob("*")}
     found = sorted(name for name in present if any(name.startswith(bad) for bad in FORBIDDEN))
@@ -169,3 +172,17 @@ def test_frozen_gui_screenshot(bundle: Path, frozen_env: dict[str, str], tmp_pat
     assert result.returncode == 0, result.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 10_000  # a rendered window, not an empty image
+
+
+def test_frozen_gui_in_german(
+    bundle: Path, frozen_env: dict[str, str], tmp_path: Path, hearth_home: Path
+) -> None:
+    """The bundle finds its own catalog and Qt's (QLibraryInfo's path inside the bundle)."""
+    shot = tmp_path / "fenster.png"
+    env = {**frozen_env, "HEARTH_LANG": "de"}
+    result = _hearth(bundle, env, tmp_path, "gui", "--screenshot", str(shot))
+    assert result.returncode == 0, result.stderr
+    log = (hearth_home / "logs" / "hearth.log").read_text(encoding="utf-8")
+    loaded = next(line for line in log.splitlines() if "translations for de" in line)
+    assert "/hearth/gui/i18n/hearth_de.qm" in loaded, loaded
+    assert "/PySide6/Qt/translations/qtbase_de.qm" in loaded, loaded

@@ -96,6 +96,9 @@ def run_app(argv: list[str] | None = None) -> int:
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("Hearth")
     qt_app.setApplicationVersion(app_version())
+    from hearth.gui.translations import install_translations
+
+    install_translations(qt_app)  # before any widget: texts are translated when set
     app = HearthApp(Paths.from_environment())
     qt_app.aboutToQuit.connect(app.shutdown)
     app.window.show()
@@ -109,10 +112,12 @@ def screenshot_app(
 ) -> str | None:
     """Open the window offscreen, render it to `path`, close; the run's problem, if any."""
     from hearth.gui.screenshot import take_screenshot
+    from hearth.gui.translations import install_translations
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("Hearth")
+    install_translations(qt_app)
     app = HearthApp(Paths.from_environment())
     try:
         return take_screenshot(app, path, task=task, text_file=text_file, run=run_task)

@@ -21,22 +21,37 @@ from PySide6.QtWidgets import (
 
 from hearth.core.routing.router import EscalationPreview
 
-_C = "EscalationDialog"
-# Marked for lupdate; looked up with tr() when shown. {0} is the count.
+# Marked for lupdate (which reads only literals, the context too); looked up with tr() when
+# shown. {0} is the count.
 KIND_TITLES = {
     "EMAIL": (
-        QT_TRANSLATE_NOOP(_C, "{0} e-mail address"),
-        QT_TRANSLATE_NOOP(_C, "{0} e-mail addresses"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} e-mail address"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} e-mail addresses"),
     ),
     "PHONE": (
-        QT_TRANSLATE_NOOP(_C, "{0} phone number"),
-        QT_TRANSLATE_NOOP(_C, "{0} phone numbers"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} phone number"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} phone numbers"),
     ),
-    "IBAN": (QT_TRANSLATE_NOOP(_C, "{0} IBAN"), QT_TRANSLATE_NOOP(_C, "{0} IBANs")),
-    "CARD": (QT_TRANSLATE_NOOP(_C, "{0} card number"), QT_TRANSLATE_NOOP(_C, "{0} card numbers")),
-    "IP": (QT_TRANSLATE_NOOP(_C, "{0} IP address"), QT_TRANSLATE_NOOP(_C, "{0} IP addresses")),
-    "SECRET": (QT_TRANSLATE_NOOP(_C, "{0} secret"), QT_TRANSLATE_NOOP(_C, "{0} secrets")),
-    "NAME": (QT_TRANSLATE_NOOP(_C, "{0} name"), QT_TRANSLATE_NOOP(_C, "{0} names")),
+    "IBAN": (
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} IBAN"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} IBANs"),
+    ),
+    "CARD": (
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} card number"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} card numbers"),
+    ),
+    "IP": (
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} IP address"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} IP addresses"),
+    ),
+    "SECRET": (
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} secret"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} secrets"),
+    ),
+    "NAME": (
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} name"),
+        QT_TRANSLATE_NOOP("EscalationDialog", "{0} names"),
+    ),
 }
 
 

@@ -101,16 +101,16 @@ def _scalar(value: Any) -> str:
     if isinstance(value, dict):
         return ""
     if isinstance(value, list):
-        return _tr("{0} items").format(len(value)) if value else "—"
+        if not value:
+            return "—"
+        return QCoreApplication.translate("ExtractView", "{0} items").format(len(value))
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return _tr("yes") if value else _tr("no")
+        if value:
+            return QCoreApplication.translate("ExtractView", "yes")
+        return QCoreApplication.translate("ExtractView", "no")
     return str(value)
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExtractView", text)
 
 
 def _nested(value: Any) -> bool:

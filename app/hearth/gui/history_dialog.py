@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from hearth.core.errors import HearthError
 from hearth.core.history import HistoryEntry, HistoryStore
+from hearth.gui.task_options import task_title
 
 
 def output_markdown(entry: HistoryEntry) -> str:
@@ -115,7 +116,7 @@ class HistoryDialog(QDialog):
             first_line = entry.text.strip().splitlines()[0] if entry.text.strip() else ""
             cells = (
                 datetime.fromtimestamp(entry.at).strftime("%Y-%m-%d %H:%M"),
-                self.tr(entry.task.capitalize()),
+                task_title(entry.task),
                 first_line[:200],
                 self.tr("On this device") if entry.route == "local" else self.tr("Cloud"),
                 self.tr("{0:.1f} s").format(float(entry.timings.get("total_ms", 0)) / 1000),
@@ -190,7 +191,9 @@ class HistoryDialog(QDialog):
         if entry.confidence is not None:
             facts.append(self.tr("confidence {0:.0%}").format(entry.confidence))
         facts_text = " · ".join(facts)
+        # Translated outside the f-string: lupdate does not look inside one.
+        text_title, result_title = self.tr("Text"), self.tr("Result")
         self.preview.setMarkdown(
-            f"*{facts_text}*\n\n**{self.tr('Text')}**\n\n{entry.text}\n\n"
-            f"**{self.tr('Result')}**\n\n{output_markdown(entry)}"
+            f"*{facts_text}*\n\n**{text_title}**\n\n{entry.text}\n\n"
+            f"**{result_title}**\n\n{output_markdown(entry)}"
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -17,13 +17,25 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 def read_text_file(path: Path) -> str:
     """A text file's content, with a clear refusal for what is not one."""
     if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise UsageError(f"{path.name} is not a text file; open a .txt or .md file.")
+        raise UsageError(
+            QCoreApplication.translate(
+                "InputEditor", "{0} is not a text file; open a .txt or .md file."
+            ).format(path.name)
+        )
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise UsageError(f"{path.name} is larger than 20 MB; open a smaller part of it.")
+            raise UsageError(
+                QCoreApplication.translate(
+                    "InputEditor", "{0} is larger than 20 MB; open a smaller part of it."
+                ).format(path.name)
+            )
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise UsageError(f"Could not open {path}: {exc.strerror or exc}") from exc
+        raise UsageError(
+            QCoreApplication.translate("InputEditor", "Could not open {0}: {1}").format(
+                path, exc.strerror or exc
+            )
+        ) from exc
 
 
 class InputEditor(QPlainTextEdit):

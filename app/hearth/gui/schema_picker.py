@@ -65,7 +65,7 @@ class SchemaPicker(QWidget):
         if name != CUSTOM:
             return {"schema": name}
         if self.custom_file is None:
-            raise UsageError("Choose a JSON Schema file first (Open schema…).")
+            raise UsageError(self.tr("Choose a JSON Schema file first (Open schema…)."))
         return {"schema": str(self.custom_file)}
 
     def set_options(self, options: Mapping[str, Any]) -> list[str]:

@@ -24,18 +24,30 @@ from hearth.gui.schema_picker import SchemaPicker
 
 
 def style_title(style: str) -> str:
+    # Each a literal in its own translate() call: lupdate reads only literals.
     titles = {
-        "summary": "Summary",
-        "key-points": "Key points",
-        "list": "Numbered list",
-        "table": "Table",
-        "proofread": "Proofread",
-        "friendly": "Friendly",
-        "professional": "Professional",
-        "concise": "Concise",
-        "custom": "Custom instruction",
+        "summary": QCoreApplication.translate("TaskOptions", "Summary"),
+        "key-points": QCoreApplication.translate("TaskOptions", "Key points"),
+        "list": QCoreApplication.translate("TaskOptions", "Numbered list"),
+        "table": QCoreApplication.translate("TaskOptions", "Table"),
+        "proofread": QCoreApplication.translate("TaskOptions", "Proofread"),
+        "friendly": QCoreApplication.translate("TaskOptions", "Friendly"),
+        "professional": QCoreApplication.translate("TaskOptions", "Professional"),
+        "concise": QCoreApplication.translate("TaskOptions", "Concise"),
+        "custom": QCoreApplication.translate("TaskOptions", "Custom instruction"),
     }
-    return QCoreApplication.translate("TaskOptions", titles.get(style, style))
+    return titles.get(style, style)
+
+
+def task_title(name: str) -> str:
+    """A task's title in the user's language (the core's `Task.title` is English)."""
+    titles = {
+        "summarize": QCoreApplication.translate("TaskOptions", "Summarize"),
+        "rewrite": QCoreApplication.translate("TaskOptions", "Rewrite"),
+        "classify": QCoreApplication.translate("TaskOptions", "Classify"),
+        "extract": QCoreApplication.translate("TaskOptions", "Extract"),
+    }
+    return titles.get(name, name.capitalize())
 
 
 class _StylePage(QWidget):
@@ -78,7 +90,9 @@ class _StylePage(QWidget):
         if self.instruction is not None:
             instruction = self.instruction.text().strip()
             if options["style"] == "custom" and not instruction:
-                raise UsageError("Write the custom instruction first (what should change).")
+                raise UsageError(
+                    self.tr("Write the custom instruction first (what should change).")
+                )
             if instruction:
                 options["instruction"] = instruction
         return options

@@ -11,42 +11,52 @@ _MB = 1000**2
 _GB = 1000**3
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Transfer", text)
-
-
 def size_text(n: int) -> str:
     if n >= _GB:
-        return _tr("{0:.2f} GB").format(n / _GB)
-    return _tr("{0:.1f} MB").format(n / _MB)
+        return QCoreApplication.translate("Transfer", "{0:.2f} GB").format(n / _GB)
+    return QCoreApplication.translate("Transfer", "{0:.1f} MB").format(n / _MB)
 
 
 def eta_text(seconds: float) -> str:
     if seconds < 60:
-        return _tr("{0} s left").format(max(1, round(seconds)))
+        return QCoreApplication.translate("Transfer", "{0} s left").format(max(1, round(seconds)))
     if seconds < 3600:
-        return _tr("{0} min left").format(round(seconds / 60))
-    return _tr("{0:.1f} h left").format(seconds / 3600)
+        return QCoreApplication.translate("Transfer", "{0} min left").format(round(seconds / 60))
+    return QCoreApplication.translate("Transfer", "{0:.1f} h left").format(seconds / 3600)
+
+
+def phase_text(phase: str) -> str:
+    """What a phase of file work (a `Phase`, or its value) is doing, in words."""
+    doing: dict[str, str] = {  # a StrEnum: its values find its members
+        Phase.DOWNLOAD: QCoreApplication.translate("Transfer", "Downloading"),
+        Phase.COPY: QCoreApplication.translate("Transfer", "Copying"),
+        Phase.VERIFY: QCoreApplication.translate("Transfer", "Checking"),
+    }
+    return doing.get(phase, phase)
 
 
 def progress_text(p: Progress) -> str:
     """E.g. "Downloading 12.0 MB of 800.0 MB · 5.1 MB/s · 3 min left"."""
-    doing = {
-        Phase.DOWNLOAD: _tr("Downloading"),
-        Phase.COPY: _tr("Copying"),
-        Phase.VERIFY: _tr("Checking"),
-    }[p.phase]
+    doing = phase_text(p.phase)
     parts = [
         f"{doing} {size_text(p.done_bytes)}"
         if p.total_bytes is None
-        else _tr("{0} {1} of {2}").format(doing, size_text(p.done_bytes), size_text(p.total_bytes))
+        else QCoreApplication.translate("Transfer", "{0} {1} of {2}").format(
+            doing, size_text(p.done_bytes), size_text(p.total_bytes)
+        )
     ]
     if p.bytes_per_s:
-        parts.append(_tr("{0}/s").format(size_text(round(p.bytes_per_s))))
+        parts.append(
+            QCoreApplication.translate("Transfer", "{0}/s").format(size_text(round(p.bytes_per_s)))
+        )
     if p.eta_s is not None and p.done_bytes < (p.total_bytes or 0):
         parts.append(eta_text(p.eta_s))
     if p.resumed_from:
-        parts.append(_tr("resumed at {0}").format(size_text(p.resumed_from)))
+        parts.append(
+            QCoreApplication.translate("Transfer", "resumed at {0}").format(
+                size_text(p.resumed_from)
+            )
+        )
     return " · ".join(parts)
 
 
@@ -55,4 +65,4 @@ def show_fraction(bar: QProgressBar, phase: str, fraction: float) -> None:
     if fraction >= 0:
         bar.setRange(0, 1000)
         bar.setValue(round(fraction * 1000))
-    bar.setFormat(f"{phase} %p%")
+    bar.setFormat(f"{phase_text(phase)} %p%")
