@@ -531,6 +531,11 @@ def run_suite(config: BenchConfig, log_line: Log) -> dict[str, Any]:
             "name": info.model_name,
             "quantization": info.quantization,
             "tensor_bytes": model_bytes,
+            # Named in the cached file's name by bench.real_shape: token counts depend on it.
+            "tokenizer": next(
+                (k for k in ("llama3", "byte-level") if f"-{k}-" in config.model.name),
+                "the model's own",
+            ),
         },
         "settings": {
             "threads": threads,

@@ -39,6 +39,19 @@ def _bytes_to_unicode() -> list[str]:
     return [mapping[b] for b in range(256)]
 
 
+@dataclass(frozen=True)
+class Tokenizer:
+    """A complete BPE vocabulary taken from elsewhere (e.g. Llama 3's, for the benchmarks)."""
+
+    tokens: list[str]
+    types: list[int]
+    merges: list[str]
+    pre: str
+    bos_id: int
+    eos_id: int
+    add_bos: bool
+
+
 @dataclass
 class ModelSpec:
     width: int = 64
@@ -53,6 +66,7 @@ class ModelSpec:
     control_tokens: bool = True  # False: a vocabulary with no chat markers at all
     vocab_size: int | None = None  # pad the vocabulary to this size (real-shape models)
     tied_embeddings: bool = False  # no output.weight: the output reuses token_embd (Llama 3.2)
+    tokenizer: Tokenizer | None = None  # instead of the byte-level test vocabulary
     extra_kv: dict[str, int | str] = field(default_factory=dict)
 
 
@@ -72,6 +86,9 @@ def write_model(path: Path, spec: ModelSpec | None = None) -> Path:
     spec = spec or ModelSpec()
     rng = np.random.default_rng(spec.seed)
     tokens, types, merges = vocabulary(spec.control_tokens)
+    if spec.tokenizer is not None:
+        tokens, types = list(spec.tokenizer.tokens), list(spec.tokenizer.types)
+        merges = list(spec.tokenizer.merges)
     if spec.vocab_size is not None:
         # Filler tokens give the output layer the real model's width. Normal tokens, so
         # that what a random model samples from them still streams as (gibberish) text.
@@ -94,17 +111,20 @@ def write_model(path: Path, spec: ModelSpec | None = None) -> Path:
     writer.add_vocab_size(n_vocab)
     writer.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
     writer.add_tokenizer_model("gpt2")
-    writer.add_tokenizer_pre("default")
+    writer.add_tokenizer_pre(spec.tokenizer.pre if spec.tokenizer is not None else "default")
     writer.add_token_list(tokens)
     writer.add_token_types(types)
     writer.add_token_merges(merges)
-    if spec.control_tokens:
+    if spec.tokenizer is not None:
+        writer.add_bos_token_id(spec.tokenizer.bos_id)
+        writer.add_eos_token_id(spec.tokenizer.eos_id)
+    elif spec.control_tokens:
         writer.add_bos_token_id(tokens.index("<|endoftext|>"))
         writer.add_eos_token_id(tokens.index("<|im_end|>"))
     else:
         writer.add_bos_token_id(0)
         writer.add_eos_token_id(1)
-    writer.add_add_bos_token(False)
+    writer.add_add_bos_token(spec.tokenizer.add_bos if spec.tokenizer is not None else False)
     if spec.chat_template is not None:
         writer.add_chat_template(spec.chat_template)
     for key, value in spec.extra_kv.items():
