@@ -47,7 +47,7 @@ from hearth.gui.model_manager import ModelManager
 from hearth.gui.result_view import ResultView
 from hearth.gui.settings_dialog import SettingsDialog
 from hearth.gui.status_bar import StatusPanel
-from hearth.gui.task_options import TaskOptionsPanel
+from hearth.gui.task_options import TaskOptionsPanel, task_title
 from hearth.gui.welcome import WelcomeDialog
 
 PAINT_INTERVAL_MS = 33  # tokens are painted in batches, about 30 times a second
@@ -125,8 +125,8 @@ class MainWindow(QMainWindow):
         self.task_bar.setAccessibleName(self.tr("Task"))
         self.task_bar.setExpanding(False)
         self.task_bar.setDrawBase(False)
-        for index, (name, task) in enumerate(self._tasks.items()):
-            self.task_bar.addTab(self.tr(task.title))
+        for index, name in enumerate(self._tasks):
+            self.task_bar.addTab(task_title(name))
             self.task_bar.setTabData(index, name)
             self.task_bar.setTabToolTip(index, self.tr("Ctrl+{0}").format(index + 1))
 
