@@ -14,6 +14,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hearth.core.cloud.endpoint import BASE_URL_ENV, MODEL_ENV
@@ -24,7 +25,7 @@ from hearth.core.paths import Paths
 from hearth.core.routing.task_routing import RoutedResult
 from hearth.gui.app import HearthApp
 from hearth.gui.escalation_dialog import EscalationDialog
-from tests.core.cloud.fake_provider import FakeProvider, error, stream
+from tests.core.cloud.fake_provider import FakeProvider, Reply, error, stream
 from tests.core.cloud.memory_keyring import InMemoryKeyring
 
 EMAIL = "ana.lopez@example.com"
@@ -106,7 +107,10 @@ def test_ask_shows_the_redacted_payload_and_sends_it_when_agreed(
     assert result.route == "cloud"
     assert result.output == f"Dear {EMAIL}, the invoice is attached."
     assert app.window.result.answer_text == result.output
-    assert "Cloud" in app.window.status.route_label.text()
+    status = app.window.status
+    assert "Cloud" in status.route_label.text()
+    assert "confidence" not in status.route_label.text()  # the local model's says nothing here
+    assert status.speed_label.text().startswith("Cloud answer in")
     sent = provider.seen[0].body
     assert json.loads(sent) == json.loads(shown)  # what was shown is what went out
     assert EMAIL.encode() not in sent
@@ -179,3 +183,39 @@ def test_air_gapped_never_asks_and_sends_nothing(
     assert asked == []
     assert provider.seen == []
     assert "On this device" in window.status.route_label.text()
+
+
+def test_stopping_the_cloud_answer_keeps_the_local_one(
+    app: HearthApp, qtbot: QtBot, provider: FakeProvider, tiny_model: Path
+) -> None:
+    use_cloud(app, provider, tiny_model, "auto")
+    provider.reply(Reply(hang=True))
+    local: list[str] = []
+    app.worker.text_arrived.connect(local.append, Qt.ConnectionType.DirectConnection)
+    window = app.window
+    window.run_task()
+    qtbot.waitUntil(lambda: bool(provider.seen), timeout=WAIT_MS)  # the cloud is answering
+    with qtbot.waitSignal(window.job_cancelled, timeout=WAIT_MS):
+        window.stop()
+    assert local
+    assert window.result.answer_text == "".join(local)
+    assert window.answer_actions.copy_button.isEnabled()
+    assert window.input.toPlainText() == TEXT
+
+
+def test_cloud_set_up_problems_point_to_the_settings_not_the_command_line(
+    app: HearthApp, qtbot: QtBot, tiny_model: Path
+) -> None:
+    window = app.window
+    window.apply_settings(
+        window.current_settings().replace(model=str(tiny_model), cloud_policy="always")
+    )  # always, and no provider
+    window.set_task("rewrite")
+    window.input.setPlainText(TEXT)
+    with qtbot.waitSignal(window.job_failed, timeout=WAIT_MS) as failed:
+        window.run_task()
+    message = failed.args[0]
+    assert "Settings" in message
+    assert "hearth cloud" not in message
+    assert window.banner.text() == message
+    assert window.input.toPlainText() == TEXT

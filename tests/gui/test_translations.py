@@ -18,7 +18,12 @@ from pytestqt.qtbot import QtBot
 from hearth.core.paths import Paths
 from hearth.gui import app as gui_app
 from hearth.gui.app import HearthApp
-from hearth.gui.translations import CATALOG_DIR, install_translations, remove_translations
+from hearth.gui.translations import (
+    CATALOG_DIR,
+    catalog_language,
+    install_translations,
+    remove_translations,
+)
 
 TS = CATALOG_DIR / "hearth_de.ts"
 QM = CATALOG_DIR / "hearth_de.qm"
@@ -149,3 +154,19 @@ def test_translations_keep_placeholders_mnemonics_and_tags() -> None:
             if translation and _marks(source) != _marks(translation):
                 broken.append(f"{name}: {source!r} -> {translation!r}")
     assert not broken, "\n".join(broken)
+
+
+@pytest.mark.parametrize(
+    ("preferred", "expected"),
+    [
+        (["en-US", "de-DE"], None),  # English first: English, not the next catalog down
+        (["de-AT", "en-US"], "de-AT"),
+        (["fr-FR", "de-DE"], "de-DE"),  # no French catalog: the next language that has one
+        (["fr-FR", "en-GB", "de-DE"], None),
+        ([], None),
+    ],
+)
+def test_the_first_preferred_language_hearth_speaks_wins(
+    preferred: list[str], expected: str | None
+) -> None:
+    assert catalog_language(preferred) == expected

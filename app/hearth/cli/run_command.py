@@ -35,7 +35,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from hearth.cli.context import CommandContext
 from hearth.cli.output import print_json
@@ -58,9 +58,6 @@ from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.runner import TaskRunner
 from hearth.core.tasks.schemas import BUILT_IN
 from hearth.core.tasks.task import Task
-
-if TYPE_CHECKING:
-    pass
 
 BATCH_TASKS = ("classify", "extract")
 STREAMING_TASKS = ("summarize", "rewrite")
@@ -174,7 +171,7 @@ def build_routing(
     routing = open_routing(
         settings, context.paths, task_name, options, model_path, override=override
     )
-    if settings.air_gapped and routing.policy.for_task(task_name) is CloudPolicy.ALWAYS:
+    if settings.air_gapped and routing.mode is CloudPolicy.ALWAYS:
         warn(
             f"air-gapped: the cloud policy for {task_name} is always, but nothing leaves this "
             "device while air-gapped; answering here."

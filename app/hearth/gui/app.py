@@ -14,6 +14,7 @@ from hearth.core.errors import HearthError
 from hearth.core.history import HistoryStore
 from hearth.core.models.library import ModelLibrary
 from hearth.core.paths import Paths
+from hearth.core.routing.network_guard import child_environment
 from hearth.core.routing.task_routing import Routing, open_routing
 from hearth.core.settings import SettingsStore
 from hearth.core.tasks.catalog import task_catalog
@@ -38,7 +39,17 @@ class HearthApp:
         # Before anything can connect: air-gapped means no connection leaves this process.
         self.air_gap = AirGap()
         self.air_gap.apply(loaded.settings.air_gapped)
-        self.engine = EngineClient(host_command(), log_dir=paths.log_dir)
+        try:
+            self._build(paths, loaded.settings.air_gapped, problems)
+        except BaseException:
+            self.air_gap.apply(False)  # the guard is process-wide: never leave it behind
+            raise
+
+    def _build(self, paths: Paths, air_gapped: bool, problems: tuple[str, ...]) -> None:
+        # The engine host guards itself too when the app starts air-gapped (it makes no
+        # connections of its own; this is defence in depth, fixed for the host's lifetime).
+        env = {**os.environ, **child_environment(air_gapped=True)} if air_gapped else None
+        self.engine = EngineClient(host_command(), log_dir=paths.log_dir, env=env)
         self.history = HistoryStore.in_folder(paths.data_dir)
         # Asks the user, in a dialog over the window, before an ask-policy request leaves.
         self.asker = EscalationAsker()

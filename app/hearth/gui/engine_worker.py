@@ -20,8 +20,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from hearth.core.cancel import CancelToken
+from hearth.core.cloud.failure import CloudFailure, FailureKind
 from hearth.core.engine.types import GenerationEvent, PrefillProgress, TokenText
-from hearth.core.errors import Cancelled, HearthError
+from hearth.core.errors import Cancelled, CloudError, HearthError
 from hearth.core.history import HistoryEntry, HistoryStore
 from hearth.core.models.locate import resolve_model
 from hearth.core.routing.policy import Decision
@@ -149,6 +150,8 @@ class EngineWorker(QObject):
             problems = [*routing.problems, *routing.ledger.problems]
         except Cancelled:
             self.cancelled.emit()
+        except CloudError as exc:
+            self.failed.emit(cloud_message(exc))
         except HearthError as exc:
             self.failed.emit(exc.message)
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
@@ -177,11 +180,41 @@ def _answer_problems(result: RoutedResult) -> list[str]:
         problems.append(
             QCoreApplication.translate(
                 "EngineWorker", "{0} The answer shown is the one from this device."
-            ).format(answer.cloud_error.message)
+            ).format(cloud_message(answer.cloud_error))
         )
     if answer.ledger_problem is not None:
         problems.append(answer.ledger_problem)
     return problems
+
+
+def cloud_message(exc: CloudError) -> str:
+    """A cloud problem in the app's words: the core's messages for set-up problems name the
+    command line ("run 'hearth cloud key'"); in the window, the fix is in the settings."""
+    kind = exc.kind if isinstance(exc, CloudFailure) else None
+    where = QCoreApplication.translate("EngineWorker", "Tools ▸ Settings ▸ Privacy & cloud")
+    if kind in (FailureKind.NOT_CONFIGURED, FailureKind.BAD_URL):
+        return QCoreApplication.translate(
+            "EngineWorker",
+            "No usable cloud provider is set up. Choose one and its model in {0}, or set the "
+            "cloud policy to never.",
+        ).format(where)
+    if kind is FailureKind.NO_KEY:
+        return QCoreApplication.translate(
+            "EngineWorker",
+            "The cloud provider needs an API key and none is stored. Enter it in {0}; it is "
+            "kept in the system keychain.",
+        ).format(where)
+    if kind is FailureKind.BAD_KEY:
+        return QCoreApplication.translate(
+            "EngineWorker",
+            "The cloud provider refused the API key. Enter a valid one in {0}.",
+        ).format(where)
+    if kind is FailureKind.UNKNOWN_MODEL:
+        return QCoreApplication.translate(
+            "EngineWorker",
+            "The cloud provider does not offer the chosen model. Pick another in {0}.",
+        ).format(where)
+    return exc.message
 
 
 def _unexpected(exc: Exception) -> str:

@@ -67,7 +67,12 @@ class EscalationAsker(QObject):
     def _show(self, question: _Question) -> None:
         if question.answered.is_set():  # cancelled before it could be shown
             return
-        dialog = EscalationDialog(question.preview, self.parent_widget)
+        try:
+            dialog = EscalationDialog(question.preview, self.parent_widget)
+        except Exception:
+            # No one can be asked: nothing is sent, the local answer stands (declined).
+            question.answer(False)
+            raise
         dialog.finished.connect(
             lambda result: question.answer(result == QDialog.DialogCode.Accepted)
         )

@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
         self._pending = ""  # streamed text not yet painted
         self._load: LoadInfo | None = None  # what the engine reported at the last load
         self._answer = ""
+        # The local answer while the cloud's replaces it on screen: kept if that is stopped.
+        self._local_answer: str | None = None
 
         self.setWindowTitle(self.tr("Hearth"))
         self.resize(1100, 700)
@@ -338,6 +340,7 @@ class MainWindow(QMainWindow):
         if self._job is not None:
             return
         self.banner.hide()
+        self._local_answer = None
         try:
             model_path = resolve_model(self._settings.model)
         except HearthError as exc:
@@ -466,6 +469,7 @@ class MainWindow(QMainWindow):
     def _on_escalating(self, message: str) -> None:
         """The cloud's answer replaces the local one: start the pane over for its text."""
         self._paint()
+        self._local_answer = self._answer
         self.begin_stream()
         self.status.show_message(message)
 
@@ -489,7 +493,16 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_cancelled(self) -> None:
         self._end_job()
-        self.status.show_message(self.tr("Stopped."), 3000)
+        if self._local_answer:
+            # Stopped while the cloud was answering: the finished local answer stands.
+            self.result.show_text(self._local_answer)
+            self._answered = self._request
+            self._update_actions()
+            self.status.show_message(
+                self.tr("Stopped the cloud's answer; the answer from this device is shown."), 5000
+            )
+        else:
+            self.status.show_message(self.tr("Stopped."), 3000)
         self.job_cancelled.emit()
 
     def _end_job(self) -> None:

@@ -71,9 +71,13 @@ class ResultView(QWidget):
         output: Any = details["output"]
         task = details["task"]
         if task == "classify":
-            self.bars.show_labels(
-                details.get("labels", {}), calibrated=bool(details.get("calibrated"))
-            )
+            labels = dict(details.get("labels", {}))
+            calibrated = bool(details.get("calibrated"))
+            if details.get("route") == "cloud":
+                # The cloud names one label and gives no probabilities: all the weight is there.
+                labels = {name: float(name == output) for name in labels}
+                calibrated = False
+            self.bars.show_labels(labels, calibrated=calibrated)
             self.answer_text = str(output)
             self._show_pages((self.bars, self.tr("Labels")))
         elif task == "extract":

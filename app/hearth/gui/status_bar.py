@@ -90,9 +90,11 @@ class StatusPanel(QWidget):
         if result.local is not None:
             self.show_load(result.local.load)
         timings = result.data["timings"]
-        if result.route == "cloud":
+        cloud = result.data.get("cloud")
+        if result.route == "cloud" and cloud is not None:
+            # The cloud's own time: the local run's figures belong to the answer it replaced.
             self.speed_label.setText(
-                self.tr("Cloud answer in {0:.1f} s").format(timings["total_ms"] / 1000)
+                self.tr("Cloud answer in {0:.1f} s").format(cloud["latency_ms"] / 1000)
             )
         elif timings["output_tokens"]:
             self.speed_label.setText(
@@ -115,6 +117,6 @@ class StatusPanel(QWidget):
             where = self.tr("On this device (the cloud failed)")
         else:
             where = self.tr("On this device")
-        if result.confidence is None:
-            return where
+        if result.confidence is None or result.route == "cloud":
+            return where  # the local model's confidence says nothing about the cloud's answer
         return self.tr("{0} · confidence {1:.0%}").format(where, result.confidence)

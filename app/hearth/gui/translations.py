@@ -40,8 +40,9 @@ def install_translations(app: QCoreApplication, locale: QLocale | None = None) -
     remove_translations(app)
     locale = ui_locale() if locale is None else locale
     hearth = QTranslator(app)
-    # Tries hearth_de_AT.qm, then hearth_de.qm, ... for each of locale.uiLanguages().
-    if not hearth.load(locale, "hearth", "_", str(CATALOG_DIR)):
+    language = catalog_language(locale.uiLanguages())
+    # Tries hearth_de_AT.qm, then hearth_de.qm for that one language.
+    if language is None or not hearth.load(QLocale(language), "hearth", "_", str(CATALOG_DIR)):
         hearth.deleteLater()
         LOGGER.info("no translation for %s: English", locale.name())
         return []
@@ -59,6 +60,20 @@ def install_translations(app: QCoreApplication, locale: QLocale | None = None) -
         "translations for %s: %s", locale.name(), ", ".join(t.filePath() for t in _installed)
     )
     return list(_installed)
+
+
+def catalog_language(preferred: list[str]) -> str | None:
+    """The first of the user's languages (in order of preference) that Hearth speaks, or None
+    for English. English is Hearth's own language: a user who lists English before German
+    (macOS: ["en-US", "de-DE"]) gets English, not the first catalog further down the list."""
+    for tag in preferred:
+        language = QLocale(tag).language()
+        if language in (QLocale.Language.English, QLocale.Language.C):
+            return None
+        code = QLocale.languageToCode(language)
+        if any(CATALOG_DIR.glob(f"hearth_{code}*.qm")):
+            return tag
+    return None
 
 
 def remove_translations(app: QCoreApplication) -> None:
