@@ -17,13 +17,16 @@ import time
 from typing import Any
 
 import llama_cpp
+from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
+# For a model without a chat template of its own.
 CHATML = "<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n"
 
 
 class Baseline:
     def __init__(self) -> None:
         self.llm: llama_cpp.Llama | None = None
+        self.formatter: Jinja2ChatFormatter | None = None
 
     def load(self, req: dict[str, Any]) -> dict[str, Any]:
         if self.llm is not None:
@@ -43,12 +46,37 @@ class Baseline:
             use_mmap=True,
             verbose=bool(req.get("verbose", False)),
         )
-        return {"load_ms": (time.perf_counter() - started) * 1000}
+        load_ms = (time.perf_counter() - started) * 1000
+        # The model's own chat template, rendered the way llama-cpp-python's chat completion
+        # renders it, so that both paths process the same prompt tokens.
+        template = self.llm.metadata.get("tokenizer.chat_template")
+        self.formatter = None
+        if template:
+            self.formatter = Jinja2ChatFormatter(
+                template,
+                eos_token=self._text(self.llm.token_eos()),
+                bos_token=self._text(self.llm.token_bos()),
+            )
+        return {"load_ms": load_ms}
+
+    def _text(self, token: int) -> str:
+        assert self.llm is not None
+        return self.llm.detokenize([token], special=True).decode("utf-8", "replace")
+
+    def prompt_tokens(self, text: str) -> list[int]:
+        llm = self.llm
+        assert llm is not None
+        if self.formatter is None:
+            return llm.tokenize(CHATML.format(text=text).encode(), add_bos=True, special=True)
+        prompt = self.formatter(messages=[{"role": "user", "content": text}]).prompt
+        bos = self._text(llm.token_bos())
+        add_bos = not (bos and prompt.startswith(bos))  # the template may write it already
+        return llm.tokenize(prompt.encode(), add_bos=add_bos, special=True)
 
     def generate(self, req: dict[str, Any]) -> dict[str, Any]:
         llm = self.llm
         assert llm is not None
-        tokens = llm.tokenize(CHATML.format(text=req["text"]).encode(), add_bos=True, special=True)
+        tokens = self.prompt_tokens(req["text"])
         started = time.perf_counter()
         first = None
         produced = 0
