@@ -11,6 +11,7 @@ import pytest
 # Qt must never look for a display, and must be told before it is imported anywhere.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+from tests.core.cloud.memory_keyring import InMemoryKeyring
 from tests.gguf_factory import ModelSpec, write_model
 
 
@@ -59,3 +60,16 @@ def engine_env(hearth_home: Path) -> Iterator[dict[str, str]]:
     env = dict(os.environ)
     env["HEARTH_HOME"] = str(hearth_home)
     return env
+
+
+@pytest.fixture
+def keychain() -> Iterator[InMemoryKeyring]:
+    """An in-memory keyring as this process's backend (keyring's choice is process-global);
+    the previous one comes back afterwards."""
+    import keyring
+
+    before = keyring.get_keyring()
+    backend = InMemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)

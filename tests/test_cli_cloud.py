@@ -9,10 +9,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
 from hearth.cli import main
@@ -46,16 +44,6 @@ def llama(
     request: pytest.FixtureRequest, tiny_model: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> LlamaServer:
     return llama_server.shared(request, tiny_model, tmp_path_factory.mktemp("llama-server"))
-
-
-@pytest.fixture
-def keychain() -> Iterator[InMemoryKeyring]:
-    """The process's keyring backend, for in-process commands; the previous one comes back."""
-    before = keyring.get_keyring()
-    backend = InMemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
 
 
 def hearth_in_process(

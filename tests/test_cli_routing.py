@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 
 from hearth.core.cloud.endpoint import BASE_URL_ENV, MODEL_ENV
@@ -28,7 +27,7 @@ from hearth.core.settings import Settings, SettingsStore
 from tests.core.cloud import llama_server
 from tests.core.cloud.fake_provider import FakeProvider, Reply, completion, sse_events, stream
 from tests.core.cloud.llama_server import API_KEY, MODEL_ALIAS, LlamaServer
-from tests.core.cloud.memory_keyring import FILE_ENV, InMemoryKeyring
+from tests.core.cloud.memory_keyring import FILE_ENV
 from tests.test_cli import assert_clean_error, hearth
 from tests.test_cli_cloud import hearth_in_process as in_process
 
@@ -52,15 +51,9 @@ def _quick_engine(hearth_home: Path) -> None:
     save_settings(hearth_home, threads=1, context_size=1024)
 
 
-@pytest.fixture(autouse=True)
-def _keychain() -> Iterator[InMemoryKeyring]:
-    """In-process commands get a keychain of their own: keyring's choice is process-global,
-    and must not follow a PYTHON_KEYRING_BACKEND meant for a subprocess."""
-    before = keyring.get_keyring()
-    backend = InMemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
+# In-process commands get a keychain of their own: keyring's choice is process-global, and
+# must not follow a PYTHON_KEYRING_BACKEND meant for a subprocess.
+pytestmark = pytest.mark.usefixtures("keychain")
 
 
 @pytest.fixture(scope="session")

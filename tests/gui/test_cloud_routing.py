@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -26,7 +25,6 @@ from hearth.core.routing.task_routing import RoutedResult
 from hearth.gui.app import HearthApp
 from hearth.gui.escalation_dialog import EscalationDialog
 from tests.core.cloud.fake_provider import FakeProvider, Reply, error, stream
-from tests.core.cloud.memory_keyring import InMemoryKeyring
 
 EMAIL = "ana.lopez@example.com"
 TEXT = f"Please write to {EMAIL} about the invoice before Friday."
@@ -39,13 +37,7 @@ def _no_cloud_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture(autouse=True)
-def _keychain() -> Iterator[InMemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = InMemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
+pytestmark = pytest.mark.usefixtures("keychain")  # the user's keychain stays out of it
 
 
 @pytest.fixture
