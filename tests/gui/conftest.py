@@ -20,3 +20,13 @@ def app(qtbot: QtBot, hearth_home: Path) -> Iterator[HearthApp]:
     qtbot.waitExposed(hearth.window)
     yield hearth
     hearth.shutdown()
+
+
+@pytest.fixture
+def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home with no other app's models in it, so the welcome's scan finds nothing."""
+    home = tmp_path / "fake-home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "no-ollama"))
+    return home

@@ -24,16 +24,6 @@ from tests.gui.test_model_downloads import CATALOG, REPO, hub, serve_as_catalog_
 from tests.hub_server import HubServer
 
 
-@pytest.fixture
-def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home with no other app's models in it, so the welcome's scan finds nothing."""
-    home = tmp_path / "fake-home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "no-ollama"))
-    return home
-
-
 def open_welcome(app: HearthApp, qtbot: QtBot, home: Path) -> WelcomeDialog:
     """The welcome dialog, opened on demand, once its scan of `home` is done."""
     dialog = app.window.open_welcome(ModelDiscovery(home, environ=dict(os.environ)))

@@ -20,15 +20,6 @@ from tests.gui.test_model_downloads import CATALOG, hub  # noqa: F401 - the fixt
 from tests.hub_server import HubServer
 
 
-@pytest.fixture
-def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "fake-home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "no-ollama"))
-    return home
-
-
 def open_welcome(app: HearthApp, qtbot: QtBot, home: Path) -> WelcomeDialog:
     discovery = ModelDiscovery(home, environ=dict(os.environ))
     dialog = app.window.show_welcome_if_needed(discovery)
