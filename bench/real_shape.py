@@ -16,6 +16,7 @@ characters per token) and the report says so.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 import subprocess
@@ -59,8 +60,12 @@ QUANTS = {"Q4_K_M": 15, "Q4_0": 2}
 FORMAT = 3  # bump when the generated model changes, so caches are remade
 
 
+@functools.cache
 def llama3_vocab_file() -> Path | None:
-    """llama.cpp's Llama 3 vocabulary file: $HEARTH_BENCH_VOCAB, else in uv's cache."""
+    """llama.cpp's Llama 3 vocabulary file: $HEARTH_BENCH_VOCAB, else in uv's cache.
+
+    Looked up once per process: the file's name and its making both ask, and the search may
+    start `uv` and walk its cache."""
     named = os.environ.get(VOCAB_ENV, "").strip()
     if named:
         path = Path(named)
