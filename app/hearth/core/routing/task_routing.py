@@ -219,12 +219,10 @@ def route_one(
     on_event: Callable[[GenerationEvent], None] | None = None,
     on_load_progress: Callable[[float], None] | None = None,
     cancel: CancelToken | None = None,
-    user_requested: bool = False,
 ) -> Routed:
     """Run `task` on `text` under `routing`. `on_text` gets the local model's text as it is
     generated (or `on_event` every engine event), `on_cloud_text` the cloud's, placeholders
-    restored. `user_requested`: the user asked for the cloud's answer (still subject to the
-    policy: never and air-gapped refuse)."""
+    restored."""
     cloud: CloudTask = cloud_task(
         task.name, text, options, structured_output=routing.structured_output
     )
@@ -255,7 +253,6 @@ def route_one(
         on_cloud_text=on_cloud_text,
         on_escalate=on_escalate,
         cancel=cancel,
-        user_requested=user_requested,
         read_cloud=cloud.read,
     )
     return Routed(answer, ran[-1] if ran else None)
