@@ -21,7 +21,7 @@ from hearth.core.cloud.keys import KEY_ENV
 from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.paths import Paths
-from hearth.core.routing.network_guard import RECORD_ENV, read_recorded_attempts
+from hearth.core.privacy.network_guard import RECORD_ENV, read_recorded_attempts
 from hearth.core.routing.threshold_store import ThresholdStore, threshold_path
 from hearth.core.settings import Settings, SettingsStore
 from tests.core.cloud import llama_server
@@ -362,7 +362,7 @@ PROBE = textwrap.dedent(
     import os
     if os.environ.get("HEARTH_TEST_GUARD_PROBE"):
         import socket
-        from hearth.core.routing import network_guard
+        from hearth.core.privacy import network_guard
 
         _install = network_guard.NetworkGuard.install
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from hearth.core.cloud.keys import SERVICE, KeyStore, account_for
 from hearth.core.paths import Paths
-from hearth.core.routing.network_guard import NetworkRefused
+from hearth.core.privacy.network_guard import NetworkRefused
 from hearth.core.settings import SettingsStore
 from hearth.gui.app import HearthApp
 from hearth.gui.settings_dialog import GPU_MANUAL, SettingsDialog

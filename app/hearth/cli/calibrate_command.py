@@ -26,7 +26,7 @@ from hearth.cli.output import print_json
 from hearth.cli.run_command import read_json, warn
 from hearth.core.errors import HearthError, UsageError
 from hearth.core.models.locate import resolve_model
-from hearth.core.routing.calibration import (
+from hearth.core.evaluation.calibration import (
     ReliabilityBin,
     Scored,
     ThresholdChoice,

@@ -11,7 +11,7 @@ from types import TracebackType
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.launcher import host_command
 from hearth.core.paths import Paths
-from hearth.core.routing.network_guard import (
+from hearth.core.privacy.network_guard import (
     RECORD_ENV,
     NetworkGuard,
     child_environment,

@@ -21,11 +21,11 @@ from hearth.core.errors import HearthError, PrivacyRefused, UsageError
 from hearth.core.hardware import memory
 from hearth.core.models.catalog import Catalog, CatalogEntry, load_catalog
 from hearth.core.models.discovery import ModelDiscovery
-from hearth.core.models.download import Downloader, paused_downloads
+from hearth.core.models.hub.download import Downloader, paused_downloads
 from hearth.core.models.entry import ModelEntry
 from hearth.core.models.fit import Machine, assess_fit
-from hearth.core.models.hub_downloader import hub_downloader
-from hearth.core.models.hub_types import HubFile
+from hearth.core.models.hub.downloader import hub_downloader
+from hearth.core.models.hub.types import HubFile
 from hearth.core.models.library import Health, ModelLibrary
 from hearth.core.models.progress import Phase, Progress
 from hearth.core.models.recommend import assess_catalog, recommend

@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hearth.core.atomic_write import write_atomically
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.errors import HearthError
-from hearth.core.models.file_lock import FileLock
+from hearth.core.files.file_lock import FileLock
 
 FILE_NAME = "history.jsonl"
 DEFAULT_LIMIT = 500

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from hearth.core.atomic_write import write_atomically
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.cloud.presets import preset_names
 from hearth.core.cloud.url import base_url_problem
 from hearth.core.errors import HearthError

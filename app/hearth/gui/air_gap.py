@@ -9,7 +9,7 @@ socket, and a local OpenAI-compatible server is on this machine.
 
 from __future__ import annotations
 
-from hearth.core.routing.network_guard import NetworkGuard
+from hearth.core.privacy.network_guard import NetworkGuard
 
 
 class AirGap:

@@ -14,7 +14,7 @@ from hearth.core.errors import HearthError
 from hearth.core.history import HistoryStore
 from hearth.core.models.library import ModelLibrary
 from hearth.core.paths import Paths
-from hearth.core.routing.network_guard import child_environment
+from hearth.core.privacy.network_guard import child_environment
 from hearth.core.routing.task_routing import Routing, open_routing
 from hearth.core.settings import SettingsStore
 from hearth.core.tasks.catalog import task_catalog

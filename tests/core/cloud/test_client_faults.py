@@ -21,7 +21,7 @@ from hearth.core.cloud.messages import CloudRequest
 from hearth.core.cloud.presets import find_preset
 from hearth.core.cloud.retry import RetryPolicy
 from hearth.core.errors import Cancelled, CloudError
-from hearth.core.routing.network_guard import NetworkGuard
+from hearth.core.privacy.network_guard import NetworkGuard
 from hearth.core.routing.router import Message
 from tests.core.cloud.fake_provider import (
     FakeProvider,

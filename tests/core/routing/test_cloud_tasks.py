@@ -24,7 +24,7 @@ from hearth.core.routing.cloud_tasks import (
     read_label,
 )
 from hearth.core.routing.policy import CloudPolicy, RoutingPolicy
-from hearth.core.routing.redaction import Redaction, Redactor
+from hearth.core.privacy.redaction import Redaction, Redactor
 from hearth.core.routing.router import LocalAnswer, Router
 from tests.core.cloud.fake_provider import FakeProvider, completion
 

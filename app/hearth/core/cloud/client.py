@@ -47,7 +47,7 @@ from hearth.core.cloud.retry import (
 )
 from hearth.core.cloud.sse import iter_sse_data
 from hearth.core.errors import Cancelled, HearthError, PrivacyRefused
-from hearth.core.routing.network_guard import NetworkRefused
+from hearth.core.privacy.network_guard import NetworkRefused
 from hearth.core.version import app_version
 
 _MAX_BODY_BYTES = 16 * 1024 * 1024  # a chat answer is kilobytes; more is not an answer

@@ -35,7 +35,7 @@ from hearth.core.engine.types import GenerateRequest, LoadOptions, ScoreRequest
 from hearth.core.errors import ChatTemplateError
 from hearth.core.hardware import default_threads
 from hearth.core.models.gguf_header import LLAMA_FILE_TYPES
-from hearth.core.routing.network_guard import guard_from_environment
+from hearth.core.privacy.network_guard import guard_from_environment
 
 Emit = Callable[[dict[str, Any]], None]
 

@@ -23,13 +23,13 @@ from hearth.core.errors import HearthError, ModelFileError, UsageError
 from hearth.core.models.catalog import Catalog, CatalogEntry, Quant
 from hearth.core.models.copy_file import copy_verified
 from hearth.core.models.disk_space import FreeBytes, free_bytes
-from hearth.core.models.download import DownloadedFile, Downloader
+from hearth.core.models.hub.download import DownloadedFile, Downloader
 from hearth.core.models.entry import HubOrigin, Kind, ModelEntry, Source, slug
 from hearth.core.models.file_checks import stat_regular_file
 from hearth.core.models.folder_scan import FolderChanges, FolderScanner
 from hearth.core.models.gguf_header import GGUFHeader, read_gguf_header
 from hearth.core.models.hashing import sha256_file
-from hearth.core.models.hub_types import HubFile
+from hearth.core.models.hub.types import HubFile
 from hearth.core.models.lora import check_adapter_matches
 from hearth.core.models.progress import ProgressCallback
 from hearth.core.models.store import TASK_NAME, Attachment, ModelStore, StoreState

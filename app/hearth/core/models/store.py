@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from hearth.core.atomic_write import write_atomically
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.errors import HearthError, UsageError
 from hearth.core.models.entry import Kind, ModelEntry
-from hearth.core.models.file_lock import FileLock
+from hearth.core.files.file_lock import FileLock
 from hearth.core.paths import Paths
 
 SCHEMA: Final = 1

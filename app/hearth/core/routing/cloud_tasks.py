@@ -23,7 +23,7 @@ from typing import Any
 from hearth.core.cloud.failure import CloudFailure, FailureKind
 from hearth.core.cloud.messages import CloudRequest, estimate_tokens
 from hearth.core.errors import UsageError
-from hearth.core.routing.redaction import Redaction
+from hearth.core.privacy.redaction import Redaction
 from hearth.core.routing.router import Message
 from hearth.core.tasks.classify import SYSTEM as CLASSIFY_SYSTEM
 from hearth.core.tasks.extract import MAX_TOKENS as EXTRACT_MAX_TOKENS

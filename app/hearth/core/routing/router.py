@@ -29,7 +29,7 @@ from hearth.core.errors import Cancelled, CloudError, HearthError
 from hearth.core.ledger.entry import LedgerEntry
 from hearth.core.ledger.store import Ledger
 from hearth.core.routing.policy import Action, Decision, RoutingPolicy, decide
-from hearth.core.routing.redaction import Redaction, Redactor, StreamingRestorer
+from hearth.core.privacy.redaction import Redaction, Redactor, StreamingRestorer
 
 if TYPE_CHECKING:
     # Annotations only: httpx and keyring take a third of a second to import, and a request

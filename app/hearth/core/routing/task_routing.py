@@ -25,7 +25,7 @@ from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.paths import Paths
 from hearth.core.routing.cloud_tasks import CloudReading, CloudTask, cloud_task
 from hearth.core.routing.policy import CloudPolicy, Decision, RoutingPolicy
-from hearth.core.routing.redaction import Redactor
+from hearth.core.privacy.redaction import Redactor
 from hearth.core.routing.router import EscalationPreview, LocalAnswer, RoutedAnswer, Router
 from hearth.core.routing.threshold_store import ThresholdStore, threshold_key, threshold_path
 from hearth.core.settings import Settings

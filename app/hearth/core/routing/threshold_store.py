@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from hearth.core.atomic_write import write_atomically
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.errors import HearthError
 from hearth.core.paths import Paths
 from hearth.core.tasks.labels import Label, fingerprint

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hearth.core.atomic_write import write_atomically
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.errors import HearthError, UsageError
 from hearth.core.tasks.labels import Label, parse_labels
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
 from hearth.core.errors import HearthError
-from hearth.core.models.transfer_watch import TransferWatch
+from hearth.core.models.hub.transfer_watch import TransferWatch
 
 
 class DownloadError(HearthError):

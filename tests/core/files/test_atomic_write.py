@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 
-from hearth.core.atomic_write import write_atomically
+from hearth.core.files.atomic_write import write_atomically
 
 resource: ModuleType | None
 try:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hearth.core.routing.redaction import (
+from hearth.core.privacy.redaction import (
     Redaction,
     Redactor,
     StreamingRestorer,

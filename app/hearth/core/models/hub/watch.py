@@ -32,7 +32,7 @@ from typing import Any, Final
 import httpx2
 from huggingface_hub import set_client_factory
 
-from hearth.core.models.transfer_watch import TransferWatch
+from hearth.core.models.hub.transfer_watch import TransferWatch
 
 _ACTIVE: Final[ContextVar[TransferWatch | None]] = ContextVar("hearth_hub_watch", default=None)
 _INSTALL_LOCK: Final = threading.Lock()

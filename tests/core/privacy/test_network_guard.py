@@ -23,7 +23,7 @@ from hearth.core.cloud.client import CloudClient
 from hearth.core.cloud.endpoint import CloudEndpoint
 from hearth.core.cloud.messages import CloudRequest
 from hearth.core.errors import PrivacyRefused
-from hearth.core.routing.network_guard import (
+from hearth.core.privacy.network_guard import (
     AIR_GAPPED_ENV,
     HF_OFFLINE_ENV,
     RECORD_ENV,
@@ -196,7 +196,7 @@ def test_attempts_are_recorded_to_a_file(guard: NetworkGuard, tmp_path: Path) ->
 
 CHILD = """
 import socket, sys
-from hearth.core.routing.network_guard import guard_from_environment
+from hearth.core.privacy.network_guard import guard_from_environment
 
 real_connect = socket.socket.connect
 def tripwire(sock, address):  # fail loudly if the guard let anything outside through

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hearth.core.routing.calibration import (
+from hearth.core.evaluation.calibration import (
     Scored,
     accuracy,
     expected_calibration_error,

@@ -1,0 +1,1 @@
+"""Small file utilities every store shares: atomic writes and cross-process locks."""
