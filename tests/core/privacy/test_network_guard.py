@@ -269,7 +269,7 @@ def test_what_counts_as_loopback(host: str, loopback: bool) -> None:
 
 
 def test_the_tripwire_itself_trips_without_a_guard() -> None:
-    from tests.core.routing.conftest import Tripped
+    from tests.core.conftest import Tripped
 
     with socket.socket() as sock, pytest.raises(Tripped):
         sock.connect(("192.0.2.1", 80))
