@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -10,9 +11,17 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hearth.core.errors import HearthError
-from hearth.core.settings import SCHEMA_VERSION, Settings, SettingsStore
+from hearth.core.settings import (
+    MIN_CONTEXT,
+    PRIVACY_FIELDS,
+    SCHEMA_VERSION,
+    Settings,
+    SettingsStore,
+)
 
 resource: ModuleType | None
 try:
@@ -31,6 +40,16 @@ def write_json(store: SettingsStore, value: object) -> bytes:
     store.path.parent.mkdir(parents=True, exist_ok=True)
     store.path.write_bytes(data)
     return data
+
+
+# What a settings file Hearth cannot read locks down to: nothing leaves, nothing is kept.
+LOCKED = Settings(air_gapped=True, cloud_policy="never", keep_history=False)
+
+
+def assert_locked_down(settings: Settings) -> None:
+    assert settings.air_gapped is True
+    assert settings.cloud_policy == "never"
+    assert settings.cloud_task_policies == {}
 
 
 CUSTOM = Settings(
@@ -137,7 +156,8 @@ def test_unknown_fields_are_ignored(store: SettingsStore) -> None:
 
 
 def assert_set_aside(store: SettingsStore, problems: tuple[str, ...], old: bytes) -> None:
-    assert len(problems) == 1
+    assert len(problems) == 2
+    assert "air-gapped" in problems[1]  # what the file said about privacy is unknown
     assert str(store.path) in problems[0]
     assert str(store.backup_path) in problems[0]
     assert store.backup_path.name == "settings.json.bak"
@@ -164,7 +184,7 @@ def test_corrupt_json_is_kept_as_bak_and_defaults_are_used(
 
     loaded = store.load()
 
-    assert loaded.settings == Settings()
+    assert loaded.settings == LOCKED
     assert_set_aside(store, loaded.problems, content)
     assert "damaged" in loaded.problems[0]
 
@@ -174,7 +194,7 @@ def test_a_json_list_is_not_settings(store: SettingsStore) -> None:
 
     loaded = store.load()
 
-    assert loaded.settings == Settings()
+    assert loaded.settings == LOCKED
     assert_set_aside(store, loaded.problems, old)
     assert "not a JSON object" in loaded.problems[0]
 
@@ -187,7 +207,7 @@ def test_an_invalid_schema_version_sets_the_file_aside(
 
     loaded = store.load()
 
-    assert loaded.settings == Settings()
+    assert loaded.settings == LOCKED
     assert_set_aside(store, loaded.problems, old)
     assert "schema version" in loaded.problems[0]
 
@@ -219,9 +239,10 @@ def test_an_unreadable_settings_path_gives_defaults_and_a_problem(store: Setting
 
     loaded = store.load()
 
-    assert loaded.settings == Settings()
-    assert len(loaded.problems) == 1
+    assert loaded.settings == LOCKED
+    assert len(loaded.problems) == 2
     assert str(store.path) in loaded.problems[0]
+    assert "air-gapped" in loaded.problems[1]
     assert store.path.is_dir()
 
 
@@ -233,17 +254,13 @@ def test_an_unreadable_settings_path_gives_defaults_and_a_problem(store: Setting
     [
         ("context_size", "big"),
         ("context_size", 64),
+        ("context_size", 128),  # too small for any task's instructions
         ("context_size", 4096.0),
         ("context_size", True),
-        ("cloud_policy", "sometimes"),
-        ("cloud_policy", None),
         ("threads", 0),
         ("threads", -2),
         ("threads", "4"),
         ("gpu_layers", -2),
-        ("air_gapped", "yes"),
-        ("air_gapped", 1),
-        ("keep_history", None),
         ("model", ""),
         ("model", 42),
     ],
@@ -269,14 +286,14 @@ def test_one_invalid_value_falls_back_alone(store: SettingsStore, name: str, bad
 def test_several_invalid_values_are_all_reported(store: SettingsStore) -> None:
     write_json(
         store,
-        {"context_size": "big", "cloud_policy": "sometimes", "threads": 0, "air_gapped": True},
+        {"context_size": "big", "gpu_layers": -7, "threads": 0, "air_gapped": True},
     )
 
     loaded = store.load()
 
     assert loaded.settings == Settings(air_gapped=True)
     assert len(loaded.problems) == 1
-    for name in ("context_size", "cloud_policy", "threads"):
+    for name in ("context_size", "gpu_layers", "threads"):
         assert f"'{name}'" in loaded.problems[0]
     assert "air_gapped" not in loaded.problems[0]
 
@@ -295,6 +312,129 @@ def test_every_cloud_policy_loads(store: SettingsStore, policy: str) -> None:
     write_json(store, {"cloud_policy": policy})
 
     assert store.load().settings.cloud_policy == policy
+
+
+# --- privacy fails closed ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("air_gapped", "true"),
+        ("air_gapped", "yes"),
+        ("air_gapped", 1),
+        ("air_gapped", None),
+        ("cloud_policy", "sometimes"),
+        ("cloud_policy", None),
+        ("cloud_policy", ["always"]),
+        ("cloud_task_policies", {"summarize": "sometimes"}),
+        ("cloud_task_policies", "always"),
+        ("cloud_auto_threshold", "0.9"),
+        ("cloud_base_url", "ftp://x"),
+        ("cloud_preset", 3),
+        ("cloud_model", ""),
+        ("redaction_names", "Alice"),
+        ("keep_history", "false"),
+    ],
+)
+def test_an_unreadable_privacy_value_locks_privacy_down_and_says_so(
+    store: SettingsStore, name: str, bad: object
+) -> None:
+    # The user's cloud policy was "always": a privacy value Hearth cannot read must not let a
+    # request leave as if nothing was wrong.
+    write_json(store, {"cloud_policy": "always", "cloud_preset": "openai", name: bad})
+
+    loaded = store.load()
+
+    assert_locked_down(loaded.settings)
+    assert any(f"'{name}'" in p for p in loaded.problems)
+    assert any("air-gapped" in p and "sends nothing" in p for p in loaded.problems)
+    if name == "keep_history":
+        assert loaded.settings.keep_history is False
+
+
+def test_a_readable_file_is_not_locked_down(store: SettingsStore) -> None:
+    write_json(store, {"cloud_policy": "always", "threads": 0})
+
+    loaded = store.load()
+
+    assert loaded.settings.cloud_policy == "always"
+    assert loaded.settings.air_gapped is False
+    assert not any("air-gapped" in p for p in loaded.problems)
+
+
+def _privacy_protections(loaded: Settings) -> tuple[bool, bool, bool]:
+    """(nothing can leave, history is off, names are redacted) — what a protection turns on."""
+    local_only = loaded.air_gapped or (
+        loaded.cloud_policy == "never"
+        and all(p == "never" for p in loaded.cloud_task_policies.values())
+    )
+    return local_only, not loaded.keep_history, bool(loaded.redaction_names)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["true", "false", "never", "always", "auto", "ask", "1", "0", ""]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_PROTECTIVE_FILE = {
+    "air_gapped": True,
+    "cloud_policy": "never",
+    "cloud_task_policies": {"summarize": "never"},
+    "keep_history": False,
+    "redaction_names": ["Alice Liddell"],
+}
+_FIELDS = sorted(f.name for f in dataclasses.fields(Settings))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    base_protective=st.booleans(),
+    changes=st.dictionaries(st.sampled_from(_FIELDS), _JSON_VALUES, min_size=1, max_size=5),
+)
+def test_no_invalid_value_turns_a_privacy_protection_off(
+    tmp_path_factory: pytest.TempPathFactory, base_protective: bool, changes: dict[str, Any]
+) -> None:
+    """Any settings file, every field given any JSON value: a protection the file asked for
+    (or one whose value is unreadable) is never off after loading."""
+    store = SettingsStore(tmp_path_factory.mktemp("settings") / "settings.json")
+    written = {**(_PROTECTIVE_FILE if base_protective else {}), **changes}
+    write_json(store, written)
+
+    loaded = store.load().settings
+
+    unreadable = {
+        name for name in PRIVACY_FIELDS if name in written and name not in _read_back(written)
+    }
+    local_only, no_history, redacts = _privacy_protections(loaded)
+    asked_local = written.get("air_gapped") is True or (
+        written.get("cloud_policy") == "never" and "cloud_task_policies" not in written
+    )
+    if unreadable or asked_local:
+        assert local_only, (written, loaded)
+    if "keep_history" in unreadable or written.get("keep_history") is False:
+        assert no_history, (written, loaded)
+    if written.get("redaction_names") == ["Alice Liddell"]:
+        assert redacts or local_only, (written, loaded)
+
+
+def _read_back(written: dict[str, Any]) -> set[str]:
+    """The fields of `written` whose values are valid on their own."""
+    valid = set()
+    for name, value in written.items():
+        try:
+            Settings().replace(**{name: value})
+        except (ValueError, TypeError):
+            continue
+        valid.add(name)
+    return valid
 
 
 # --- a newer schema ---------------------------------------------------------------------------
@@ -373,10 +513,10 @@ def test_replace_rejects_unknown_fields() -> None:
 
 
 def test_replace_accepts_the_bounds() -> None:
-    low = Settings().replace(context_size=128, threads=1, gpu_layers=-1)
+    low = Settings().replace(context_size=MIN_CONTEXT, threads=1, gpu_layers=-1)
     high = Settings().replace(context_size=1 << 20, threads=1024, gpu_layers=999)
 
-    assert (low.context_size, low.threads) == (128, 1)
+    assert (low.context_size, low.threads) == (MIN_CONTEXT, 1)
     assert (high.context_size, high.threads) == (1 << 20, 1024)
 
 

@@ -21,14 +21,15 @@ from hearth.core.errors import HearthError, PrivacyRefused, UsageError
 from hearth.core.hardware import memory
 from hearth.core.models.catalog import Catalog, CatalogEntry, load_catalog
 from hearth.core.models.discovery import ModelDiscovery
-from hearth.core.models.hub.download import Downloader, paused_downloads
 from hearth.core.models.entry import ModelEntry
 from hearth.core.models.fit import Machine, assess_fit
+from hearth.core.models.hub.download import Downloader, paused_downloads
 from hearth.core.models.hub.downloader import hub_downloader
 from hearth.core.models.hub.types import HubFile
 from hearth.core.models.library import Health, ModelLibrary
 from hearth.core.models.progress import Phase, Progress
 from hearth.core.models.recommend import assess_catalog, recommend
+from hearth.core.settings import MIN_CONTEXT
 
 EXIT_PROBLEMS = 3  # verify found damaged or missing files: a model file problem
 
@@ -115,8 +116,8 @@ class _Env:
 
     def context_size(self, args: argparse.Namespace) -> int:
         size = getattr(args, "context", None) or self.context.loaded.settings.context_size
-        if not 128 <= size <= 1 << 20:
-            raise UsageError(f"--context {size} is out of range (128 to 1048576 tokens).")
+        if not MIN_CONTEXT <= size <= 1 << 20:
+            raise UsageError(f"--context {size} is out of range ({MIN_CONTEXT} to 1048576 tokens).")
         return int(size)
 
     def machine(self, *, ask_engine: bool) -> tuple[Machine, str | None]:

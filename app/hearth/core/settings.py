@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from hearth.core.files.atomic_write import write_atomically
 from hearth.core.cloud.presets import preset_names
 from hearth.core.cloud.url import base_url_problem
 from hearth.core.errors import HearthError
+from hearth.core.files.atomic_write import write_atomically
 
 SCHEMA_VERSION = 1
 CLOUD_POLICIES = ("never", "ask", "auto", "always")
 DEFAULT_AUTO_THRESHOLD = 0.7
+# Below this a task's own instructions and a few lines of text do not fit (at 128 tokens every
+# task failed); the models Hearth runs all handle at least this much.
+MIN_CONTEXT = 512
 
 # Fields added after the first release whose defaults mean "not chosen by the user": they are
 # written only once they differ from the default. A price table, threshold or timeout the user
@@ -143,7 +146,10 @@ def _names(value: object) -> bool:
 
 _CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
     "model": (lambda v: v is None or (isinstance(v, str) and v != ""), "a path or model id"),
-    "context_size": (lambda v: _int(v) and 128 <= v <= 1 << 20, "128 to 1048576 tokens"),
+    "context_size": (
+        lambda v: _int(v) and MIN_CONTEXT <= v <= 1 << 20,
+        f"{MIN_CONTEXT} to 1048576 tokens",
+    ),
     "threads": (lambda v: v is None or (_int(v) and 1 <= v <= 1024), "null (auto) or 1 to 1024"),
     "gpu_layers": (lambda v: _int(v) and v >= -1, "-1 (auto), 0 or more"),
     "air_gapped": (lambda v: isinstance(v, bool), "true or false"),
@@ -185,19 +191,78 @@ _NORMALISE: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _validate(raw: dict[str, object]) -> tuple[dict[str, object], list[str]]:
-    """Split `raw` into the values that are valid and a description of the others."""
+# The fields that decide what may leave this machine or stay on it. A value of one of these
+# that Hearth cannot read must never weaken a protection (a default of "off" for air-gapped
+# would send a request the user meant to keep here): it fails closed instead.
+PRIVACY_FIELDS = frozenset(
+    {
+        "air_gapped",
+        "cloud_policy",
+        "cloud_task_policies",
+        "cloud_auto_threshold",
+        "cloud_preset",
+        "cloud_base_url",
+        "cloud_model",
+        "redaction_names",
+        "keep_history",
+    }
+)
+# What Hearth uses while a privacy field cannot be read: nothing leaves the device, and
+# nothing is kept that the user may have said not to keep.
+_LOCKED_DOWN: dict[str, object] = {
+    "air_gapped": True,
+    "cloud_policy": "never",
+    "cloud_task_policies": {},
+}
+_FAIL_CLOSED: dict[str, object] = {"keep_history": False}
+LOCKDOWN_NOTE = (
+    "Hearth could not read a privacy setting, so it is air-gapped and sends nothing to the "
+    "cloud until the settings are fixed (in Settings, or in the file)"
+)
+
+
+def _validate(raw: dict[str, object]) -> tuple[dict[str, object], list[str], bool]:
+    """Split `raw` into the values that are valid and a description of the others, and say
+    whether the privacy settings were locked down.
+
+    An invalid privacy field does not fall back to its default: it locks the privacy
+    settings down (`fail_closed`)."""
     good: dict[str, object] = {}
     problems: list[str] = []
+    unreadable_privacy: list[str] = []
     for name, (check, expected) in _CHECKS.items():
         if name not in raw:
             continue
         value = raw[name]
         if check(value):
             good[name] = _normalise(name, value)
+        elif name in PRIVACY_FIELDS:
+            unreadable_privacy.append(name)
+            problems.append(f"'{name}' was {_shown(value)}, expected {expected}")
         else:
-            problems.append(f"'{name}' was {value!r}, expected {expected}; using the default")
-    return good, problems
+            problems.append(f"'{name}' was {_shown(value)}, expected {expected}; using the default")
+    if unreadable_privacy:
+        good = fail_closed(good, unreadable_privacy)
+    return good, problems, bool(unreadable_privacy)
+
+
+def fail_closed(good: dict[str, object], unreadable: list[str] | None = None) -> dict[str, object]:
+    """`good` with every privacy protection on: for when some privacy value (`unreadable`, or
+    all of them when None) could not be read."""
+    locked = {**good, **_LOCKED_DOWN}
+    for name, value in _FAIL_CLOSED.items():
+        if unreadable is None or name in unreadable:
+            locked[name] = value
+    return locked
+
+
+def _shown(value: object) -> str:
+    """A value for a message: a huge one (a pasted document) is cut."""
+    return _cut(repr(value))
+
+
+def _cut(text: str, longest: int = 80) -> str:
+    return text if len(text) <= longest else text[: longest - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -205,6 +270,12 @@ class LoadedSettings:
     settings: Settings
     # Messages for the user: what was wrong with the file and what Hearth did about it.
     problems: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _locked_down(problem: str) -> LoadedSettings:
+    """A settings file that exists but cannot be read at all: its privacy settings are
+    unknown, so they fail closed for this run (a file set aside is not read again)."""
+    return LoadedSettings(Settings(**fail_closed({})), (problem, f"{LOCKDOWN_NOTE}."))  # type: ignore[arg-type]
 
 
 class SettingsStore:
@@ -223,29 +294,30 @@ class SettingsStore:
         except FileNotFoundError:
             return LoadedSettings(Settings())
         except OSError as exc:
-            return LoadedSettings(
-                Settings(),
-                (f"Could not read settings file {self.path} ({exc.strerror}); using defaults.",),
+            return _locked_down(
+                f"Could not read settings file {self.path} ({exc.strerror}); using defaults."
             )
         try:
             raw = json.loads(data)
             if not isinstance(raw, dict):
                 raise ValueError("not a JSON object")
         except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-            return LoadedSettings(Settings(), (self._set_aside(f"it is not valid JSON ({exc})"),))
+            return _locked_down(self._set_aside(f"it is not valid JSON ({_cut(str(exc))})"))
 
         problems: list[str] = []
         version = raw.get("schema_version", SCHEMA_VERSION)
         if not _int(version) or version < 1:
-            return LoadedSettings(Settings(), (self._set_aside("its schema version is invalid"),))
+            return _locked_down(self._set_aside("its schema version is invalid"))
         if version > SCHEMA_VERSION:
             problems.append(
                 f"Settings file {self.path} was written by a newer Hearth (schema {version}); "
                 "options this version does not know are ignored."
             )
-        good, bad = _validate(raw)
+        good, bad, locked = _validate(raw)
         if bad:
             problems.append(f"Some settings in {self.path} were invalid: " + "; ".join(bad) + ".")
+        if locked:
+            problems.append(f"{LOCKDOWN_NOTE}.")
         return LoadedSettings(Settings(**good), tuple(problems))  # type: ignore[arg-type]
 
     def save(self, settings: Settings) -> None:
