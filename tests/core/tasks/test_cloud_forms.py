@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,19 +17,23 @@ from hearth.core.cloud.presets import find_preset
 from hearth.core.errors import UsageError
 from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.store import Ledger
-from hearth.core.routing.cloud_tasks import (
-    JSON_OBJECT_SCHEMA,
-    JSON_SCHEMA,
-    CloudReading,
-    cloud_task,
-    read_label,
-)
-from hearth.core.routing.policy import CloudPolicy, RoutingPolicy
 from hearth.core.privacy.redaction import Redaction, Redactor
+from hearth.core.routing.policy import CloudPolicy, RoutingPolicy
 from hearth.core.routing.router import LocalAnswer, Router
+from hearth.core.tasks.catalog import task_catalog
+from hearth.core.tasks.classify import read_label
+from hearth.core.tasks.cloud_form import JSON_OBJECT_SCHEMA, JSON_SCHEMA, CloudReading, CloudTask
 from tests.core.cloud.fake_provider import FakeProvider, completion
 
 NAMES = ["spam", "ham", "Ada Lovelace"]
+
+
+def cloud_task(
+    task: str, text: str, options: dict[str, Any], *, structured_output: str | None
+) -> CloudTask:
+    return task_catalog()[task].cloud_request(text, options, structured_output=structured_output)
+
+
 NONE = Redaction(texts=())
 
 
@@ -164,7 +169,10 @@ def test_the_response_format_is_redacted_with_the_messages(provider: FakeProvide
     assert enum == ["spam", "[NAME_1]"]  # the same placeholder as in the messages
     assert "[NAME_1]" in body["messages"][-1]["content"]
     assert answer.route == "cloud"
-    assert answer.cloud_value == CloudReading("Ada Lovelace", {"label": "Ada Lovelace"})
+    assert answer.cloud_value == CloudReading(
+        "Ada Lovelace",
+        {"label": "Ada Lovelace", "labels": {"spam": 0.0, "Ada Lovelace": 1.0}},
+    )
 
 
 @pytest.mark.usefixtures("tripwire")

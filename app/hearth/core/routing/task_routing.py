@@ -23,12 +23,12 @@ from hearth.core.engine.types import GenerationEvent
 from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.paths import Paths
-from hearth.core.routing.cloud_tasks import CloudReading, CloudTask, cloud_task
-from hearth.core.routing.policy import CloudPolicy, Decision, RoutingPolicy
 from hearth.core.privacy.redaction import Redactor
+from hearth.core.routing.policy import CloudPolicy, Decision, RoutingPolicy
 from hearth.core.routing.router import EscalationPreview, LocalAnswer, RoutedAnswer, Router
 from hearth.core.routing.threshold_store import ThresholdStore, threshold_key, threshold_path
 from hearth.core.settings import Settings
+from hearth.core.tasks.cloud_form import CloudReading, CloudTask
 from hearth.core.tasks.labels import parse_labels
 from hearth.core.tasks.runner import TaskOutcome, TaskRunner, text_only
 from hearth.core.tasks.task import Task
@@ -223,8 +223,8 @@ def route_one(
     """Run `task` on `text` under `routing`. `on_text` gets the local model's text as it is
     generated (or `on_event` every engine event), `on_cloud_text` the cloud's, placeholders
     restored."""
-    cloud: CloudTask = cloud_task(
-        task.name, text, options, structured_output=routing.structured_output
+    cloud: CloudTask = task.cloud_request(
+        text, options, structured_output=routing.structured_output
     )
     ran: list[TaskOutcome] = []
     events = on_event if on_event is not None else (text_only(on_text) if on_text else None)

@@ -13,21 +13,42 @@ the label and the confidence (margin between the top two) use the calibrated one
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hearth.core.cancel import CancelToken
+from hearth.core.cloud.failure import CloudFailure, FailureKind
+from hearth.core.cloud.messages import CloudRequest
 from hearth.core.engine.messages import Message
 from hearth.core.engine.types import ScoreRequest
 from hearth.core.errors import EngineError, UsageError
+from hearth.core.privacy.redaction import Redaction
+from hearth.core.tasks.cloud_form import (
+    CloudReading,
+    CloudTask,
+    json_value,
+    response_format,
+    unfenced,
+)
 from hearth.core.tasks.labels import Label, fingerprint, parse_labels
-from hearth.core.tasks.task import EnginePort, TaskOption, TaskResult, TaskSink, Usage, clean_input
+from hearth.core.tasks.task import (
+    Capabilities,
+    EnginePort,
+    TaskOption,
+    TaskResult,
+    TaskSink,
+    Usage,
+    clean_input,
+)
 
 CONTENT_FREE = ("N/A", "[MASK]")
 
 SYSTEM = "You are a text classifier. Read the text and choose the one category that fits it best."
+CLOUD_MAX_TOKENS = 128  # {"label": ...} and the whitespace a grammar allows around it
 
 
 class Classify:
@@ -38,6 +59,9 @@ class Classify:
             "labels", (), None, "the label set (names, or objects with descriptions and examples)"
         ),
         TaskOption("calibrate", ("on", "off"), "on", "contextual calibration"),
+    )
+    capabilities = Capabilities(
+        streams_text=False, batchable=True, calibrated_threshold=True, answer_kind="label"
     )
 
     def __init__(self, calibration_cache: dict[str, tuple[float, ...]] | None = None) -> None:
@@ -75,9 +99,7 @@ class Classify:
         cancel: CancelToken | None = None,
     ) -> TaskResult:
         text = clean_input(text)
-        if options.get("labels") is None:
-            raise UsageError("Classification needs labels, e.g. --labels spam,ham")
-        labels = parse_labels(options["labels"])
+        labels = self.labels(options)
         calibrate = options.get("calibrate", "on") != "off"
         usage = Usage()
         scored = engine.score(self.build_request(text, labels), cancel=cancel)
@@ -104,6 +126,35 @@ class Classify:
             },
             usage=usage,
         )
+
+    @staticmethod
+    def labels(options: Mapping[str, Any]) -> list[Label]:
+        """The label set the options name, checked."""
+        if options.get("labels") is None:
+            raise UsageError("Classification needs labels, e.g. --labels spam,ham")
+        return parse_labels(options["labels"])
+
+    def cloud_request(
+        self, text: str, options: Mapping[str, Any], *, structured_output: str | None
+    ) -> CloudTask:
+        """The label's name, asked for as JSON: a chat endpoint gives no letter logits."""
+        text = clean_input(text)
+        labels = self.labels(options)
+        request = CloudRequest(
+            _cloud_messages(text, labels),
+            max_tokens=CLOUD_MAX_TOKENS,
+            temperature=0.0,
+            response_format=response_format(label_schema(labels), structured_output),
+        )
+        names = [label.name for label in labels]
+
+        def read(raw: str, redaction: Redaction) -> CloudReading:
+            name = read_label(raw, redaction, names)
+            # The cloud names one label and gives no probabilities: all its weight is there.
+            one_hot = {other: float(other == name) for other in names}
+            return CloudReading(name, {"label": name, "labels": one_hot})
+
+        return CloudTask(request, read)
 
     def _bias(
         self, labels: Sequence[Label], engine: EnginePort, usage: Usage, cancel: CancelToken | None
@@ -144,3 +195,55 @@ def _divide_out(probs: Sequence[float], bias: Sequence[float]) -> list[float]:
 
 def _rounded(probs: Sequence[float]) -> list[float]:
     return [round(p, 6) for p in probs]
+
+
+def label_schema(labels: Sequence[Label]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"label": {"type": "string", "enum": [label.name for label in labels]}},
+        "required": ["label"],
+        "additionalProperties": False,
+    }
+
+
+def _cloud_messages(text: str, labels: Sequence[Label]) -> tuple[Message, ...]:
+    lines = [SYSTEM, "", "Categories:"]
+    for label in labels:
+        lines.append(f"- {label.name}" + (f": {label.description}" if label.description else ""))
+    examples = [(label.name, ex) for label in labels for ex in label.examples]
+    if examples:
+        lines += ["", "Examples:"]
+        for name, example in examples:
+            lines += [f"Text: {example}", f"Answer: {json.dumps({'label': name})}"]
+    lines += [
+        "",
+        'Answer with JSON only, {"label": "<category>"}, where <category> is one of the '
+        "category names exactly as written above.",
+    ]
+    return (Message("system", "\n".join(lines)), Message("user", f"Text:\n{text}"))
+
+
+def read_label(raw: str, redaction: Redaction, names: Sequence[str]) -> str:
+    """The label the cloud chose: {"label": name} as asked, or, from a model that answered in
+    words, a bare name or the one name its answer mentions. Matched ignoring case."""
+    by_key = {name.casefold(): name for name in names}
+    value = json_value(raw)
+    if isinstance(value, dict) and isinstance(value.get("label"), str):
+        candidate = redaction.restore(value["label"]).strip()
+    else:
+        candidate = redaction.restore(unfenced(raw)).strip().strip("\"'`.*").strip()
+    found = by_key.get(candidate.casefold())
+    if found is not None:
+        return found
+    mentioned = [
+        name
+        for name in names
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", candidate, re.IGNORECASE)
+    ]
+    if len(mentioned) == 1:
+        return mentioned[0]
+    raise CloudFailure(
+        FailureKind.BAD_RESPONSE,
+        "The cloud's answer named none of the labels (or more than one).",
+        partial_text=raw,
+    )

@@ -12,12 +12,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from hearth.core.cancel import CancelToken
+from hearth.core.cloud.failure import CloudFailure, FailureKind
+from hearth.core.cloud.messages import CloudRequest
 from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest
 from hearth.core.errors import HearthError, UsageError
+from hearth.core.privacy.redaction import Redaction
+from hearth.core.tasks.cloud_form import CloudReading, CloudTask, json_value, response_format
 from hearth.core.tasks.confidence import generation_confidence
 from hearth.core.tasks.schemas import BUILT_IN, check_schema, load_schema, violations
 from hearth.core.tasks.task import (
+    Capabilities,
     EnginePort,
     TaskOption,
     TaskResult,
@@ -46,6 +51,9 @@ class Extract:
             "a built-in schema, a JSON Schema file, or a schema object",
         ),
     )
+    capabilities = Capabilities(
+        streams_text=False, batchable=True, calibrated_threshold=False, answer_kind="object"
+    )
 
     def build_request(self, text: str, schema: Mapping[str, Any]) -> GenerateRequest:
         return GenerateRequest(
@@ -68,7 +76,7 @@ class Extract:
         cancel: CancelToken | None = None,
     ) -> TaskResult:
         text = clean_input(text)
-        schema = self._schema(options.get("schema"))
+        schema = self.schema(options.get("schema"))
         usage = Usage()
         result = run_generation(engine, self.build_request(text, schema), sink, usage, cancel)
         if result.finish_reason == "length":
@@ -94,7 +102,43 @@ class Extract:
             usage=usage,
         )
 
-    def _schema(self, spec: Any) -> dict[str, Any]:
+    def cloud_request(
+        self, text: str, options: Mapping[str, Any], *, structured_output: str | None
+    ) -> CloudTask:
+        text = clean_input(text)
+        schema = self.schema(options.get("schema"))
+        local = self.build_request(text, schema)
+        request = CloudRequest(
+            local.messages,
+            max_tokens=MAX_TOKENS,
+            temperature=0.0,
+            response_format=response_format(schema, structured_output),
+        )
+
+        def read(raw: str, redaction: Redaction) -> CloudReading:
+            value = json_value(raw)
+            if value is None:
+                raise CloudFailure(
+                    FailureKind.BAD_RESPONSE,
+                    "The cloud's answer was not the JSON that was asked for.",
+                    partial_text=raw,
+                )
+            restored = redaction.restore_data(value)
+            problems = violations(restored, schema)
+            return CloudReading(
+                restored,
+                {
+                    "valid": not problems,
+                    "violations": problems,
+                    "json": json.dumps(restored, ensure_ascii=False),
+                },
+            )
+
+        return CloudTask(request, read)
+
+    @staticmethod
+    def schema(spec: Any) -> dict[str, Any]:
+        """The schema the option names: built-in, a file, or an object; checked."""
         if spec is None:
             return BUILT_IN["contact"]
         if isinstance(spec, str):

@@ -11,13 +11,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from hearth.core.cancel import CancelToken
+from hearth.core.cloud.messages import CloudRequest, estimate_tokens
 from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest
 from hearth.core.errors import UsageError
 from hearth.core.tasks.cleanup import strip_chatter
+from hearth.core.tasks.cloud_form import CloudTask, read_text
 from hearth.core.tasks.confidence import generation_confidence
 from hearth.core.tasks.protected_spans import missing_spans
 from hearth.core.tasks.task import (
+    Capabilities,
     EnginePort,
     TaskOption,
     TaskResult,
@@ -44,6 +47,10 @@ SYSTEM = (
 )
 
 MIN_ANSWER_TOKENS = 64
+# A proofread is a correction: the most likely one, the same on every run. Other styles may
+# vary a little.
+TEMPERATURE = {"proofread": 0.0}
+DEFAULT_TEMPERATURE = 0.3
 
 
 class Rewrite:
@@ -55,6 +62,13 @@ class Rewrite:
         TaskOption("previous", (), None, "refine: the previous result to change further"),
         TaskOption("follow_up", (), None, "refine: how to change it (e.g. 'warmer')"),
     )
+    capabilities = Capabilities(
+        streams_text=True,
+        batchable=False,
+        calibrated_threshold=False,
+        answer_kind="text",
+        refinable=True,
+    )
 
     def build_request(
         self,
@@ -64,6 +78,7 @@ class Rewrite:
         previous: str | None = None,
         follow_up: str | None = None,
         max_tokens: int = 1024,
+        temperature: float = DEFAULT_TEMPERATURE,
     ) -> GenerateRequest:
         messages = [
             Message("system", f"{SYSTEM}\n\n{instruction}"),
@@ -75,7 +90,7 @@ class Rewrite:
                 Message("user", f"{follow_up.strip()} Give only the rewritten text."),
             ]
         return GenerateRequest(
-            messages=tuple(messages), max_tokens=max_tokens, temperature=0.3, logprobs=True
+            messages=tuple(messages), max_tokens=max_tokens, temperature=temperature, logprobs=True
         )
 
     def run(
@@ -89,9 +104,7 @@ class Rewrite:
         lead = len(text) - len(text.lstrip())
         text = clean_input(text)
         style, instruction = self._instruction(options)
-        previous, follow_up = options.get("previous"), options.get("follow_up")
-        if (previous is None) != (follow_up is None):
-            raise UsageError("To refine a rewrite, give both the previous result and a follow-up.")
+        previous, follow_up = _refinement(options)
         # Room for an answer a little longer than the text (friendlier usually means longer).
         input_tokens = engine.count_tokens([previous or text], cancel=cancel)[0]
         request = self.build_request(
@@ -100,6 +113,7 @@ class Rewrite:
             previous=previous,
             follow_up=follow_up,
             max_tokens=max(MIN_ANSWER_TOKENS, 2 * input_tokens),
+            temperature=TEMPERATURE.get(style, DEFAULT_TEMPERATURE),
         )
         usage = Usage()
         result = run_generation(engine, request, sink, usage, cancel)
@@ -128,6 +142,24 @@ class Rewrite:
             usage=usage,
         )
 
+    def cloud_request(
+        self, text: str, options: Mapping[str, Any], *, structured_output: str | None
+    ) -> CloudTask:
+        """The rewrite as the local model gets it, refinement included: a Refine sent to the
+        cloud carries the previous answer and the follow-up."""
+        text = clean_input(text)
+        style, instruction = self._instruction(options)
+        previous, follow_up = _refinement(options)
+        local = self.build_request(text, instruction, previous=previous, follow_up=follow_up)
+        # As the local task allows: room for an answer somewhat longer than the text.
+        room = max(256, 2 * estimate_tokens(previous or text) + 64)
+        request = CloudRequest(
+            local.messages,
+            max_tokens=room,
+            temperature=TEMPERATURE.get(style, DEFAULT_TEMPERATURE),
+        )
+        return CloudTask(request, read_text)
+
     def _instruction(self, options: Mapping[str, Any]) -> tuple[str, str]:
         custom = str(options.get("instruction") or "").strip()
         style = str(options.get("style") or (CUSTOM if custom else "proofread"))
@@ -142,6 +174,17 @@ class Rewrite:
         if custom:
             return style, f"{STYLES[style]} Also: {custom}"
         return style, STYLES[style]
+
+
+def _refinement(options: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    previous, follow_up = options.get("previous"), options.get("follow_up")
+    if (previous is None) != (follow_up is None):
+        raise UsageError("To refine a rewrite, give both the previous result and a follow-up.")
+    if previous is not None and not str(previous).strip():
+        raise UsageError("The previous result to refine is empty.")
+    if follow_up is not None and not str(follow_up).strip():
+        raise UsageError("Say how to change the previous result (the follow-up is empty).")
+    return (None, None) if previous is None else (str(previous), str(follow_up))
 
 
 def _without_chatter(answer: str, source: str) -> str:

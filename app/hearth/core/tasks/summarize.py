@@ -12,12 +12,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from hearth.core.cancel import CancelToken
+from hearth.core.cloud.messages import CloudRequest
 from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest
 from hearth.core.errors import InputTooLong
 from hearth.core.tasks.cleanup import strip_chatter
+from hearth.core.tasks.cloud_form import CloudTask, read_text
 from hearth.core.tasks.confidence import generation_confidence
 from hearth.core.tasks.task import (
+    Capabilities,
     EnginePort,
     TaskOption,
     TaskResult,
@@ -71,6 +74,9 @@ class Summarize:
     options: tuple[TaskOption, ...] = (
         TaskOption("style", tuple(STYLES), "summary", "the shape of the summary"),
     )
+    capabilities = Capabilities(
+        streams_text=True, batchable=False, calibrated_threshold=False, answer_kind="text"
+    )
 
     def __init__(self, part_share: float = 1 / 3) -> None:
         self._part_share = part_share
@@ -88,6 +94,17 @@ class Summarize:
             grammar=GRAMMARS.get(style),
             logprobs=True,
         )
+
+    def cloud_request(
+        self, text: str, options: Mapping[str, Any], *, structured_output: str | None
+    ) -> CloudTask:
+        """A cloud model has room for the whole text: no map-reduce; the list and table
+        shapes are asked for in words (the grammar is the local engine's)."""
+        text = clean_input(text)
+        style = choice(self, options, "style")
+        local = self.build_request(text, style)
+        request = CloudRequest(local.messages, max_tokens=MAX_SUMMARY_TOKENS, temperature=0.2)
+        return CloudTask(request, read_text)
 
     def run(
         self,

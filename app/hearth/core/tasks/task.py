@@ -2,15 +2,18 @@
 
 A task is one module: its options, how it builds prompts (instructions first, user text last,
 so the instructions form a prefix the engine's KV cache reuses), how it constrains and
-post-processes the output, and how it computes its confidence. The runner and the CLI/GUI
-know tasks only through this protocol.
+post-processes the output, how it computes its confidence, its cloud request (how the same
+request is put to a chat-completions endpoint and its answer read back), and its capabilities.
+Front ends know tasks only through this protocol: they read capabilities, never task names.
+Adding a task: write its module, list it in `catalog.py` (tests/core/tasks/test_catalog.py
+checks that every task has every part).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.types import (
@@ -23,6 +26,27 @@ from hearth.core.engine.types import (
     TokenText,
 )
 from hearth.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from hearth.core.tasks.cloud_form import CloudTask
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What front ends may rely on, so none of them tests a task's name."""
+
+    # The answer is text that arrives token by token (and can replace the input).
+    streams_text: bool
+    # `--batch`: many texts, one answer each, in one engine session.
+    batchable: bool
+    # Auto mode compares the confidence with a threshold calibrated for the task's options.
+    calibrated_threshold: bool
+    # "text" | "label" (with probabilities) | "object" (JSON): how an answer is shown.
+    answer_kind: str
+    # A finished answer can be refined with a follow-up ("make it shorter").
+    refinable: bool = False
+    # Offered in the window's task tabs (a task only the API uses is not).
+    in_window: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,6 +138,7 @@ class Task(Protocol):
     name: str
     title: str
     options: tuple[TaskOption, ...]
+    capabilities: Capabilities
 
     def run(
         self,
@@ -123,6 +148,14 @@ class Task(Protocol):
         sink: TaskSink,
         cancel: CancelToken | None = None,
     ) -> TaskResult: ...
+
+    def cloud_request(
+        self, text: str, options: Mapping[str, Any], *, structured_output: str | None
+    ) -> CloudTask:
+        """The same request for a chat-completions endpoint, and how its answer is read.
+        Raises UsageError for bad options, as `run` would: with the always policy this runs
+        before (or instead of) the local model."""
+        ...
 
 
 def choice(task: Task, options: Mapping[str, Any], name: str) -> str:
