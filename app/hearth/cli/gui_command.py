@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hearth.cli.context import CommandContext
+from hearth.cli.display_check import check_display_libraries
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
         if args.task or args.text or args.run:
             print("error: --task, --text and --run go with --screenshot FILE", file=sys.stderr)
             return 2
+        # Before Qt is imported: a missing xcb library would abort the process inside Qt.
+        check_display_libraries()
         # Imported here: headless commands never load Qt.
         from hearth.gui.app import run_app
 
