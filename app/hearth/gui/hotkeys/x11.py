@@ -8,6 +8,7 @@ grabbed again when the keymap changes (MappingNotify: another layout, setxkbmap)
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import select
@@ -164,10 +165,9 @@ class X11Hotkey:
         if event.type == X.MappingNotify and event.request == X.MappingKeyboard:
             display.refresh_keyboard_mapping(event)
             self._ungrab()
-            try:
+            # A new layout that lacks the key: the grab comes back with one that has it.
+            with contextlib.suppress(HotkeyUnavailable):
                 self._grab()
-            except HotkeyUnavailable:
-                pass  # the new layout lacks the key; the grab comes back with one that has it
         elif event.type == X.KeyRelease and event.detail == self._keycode:
             self._last_release = event.time
         elif event.type == X.KeyPress and event.detail == self._keycode:
