@@ -29,8 +29,8 @@ def write_pdf(
     password: str | None = None,
 ) -> Path:
     """A PDF with a text layer: each page's lines, plus a running header and page footer."""
-    from reportlab.lib.pdfencrypt import StandardEncryption
-    from reportlab.pdfgen import canvas
+    from reportlab.lib.pdfencrypt import StandardEncryption  # type: ignore[import-untyped]
+    from reportlab.pdfgen import canvas  # type: ignore[import-untyped]
 
     encrypt = StandardEncryption(password, ownerPassword=password + "-owner") if password else None
     pdf = canvas.Canvas(str(path), encrypt=encrypt, pageCompression=1)
@@ -58,7 +58,7 @@ def write_image_only_pdf(path: Path, pages: int = 2) -> Path:
     import struct
     import zlib
 
-    from reportlab.lib.utils import ImageReader
+    from reportlab.lib.utils import ImageReader  # type: ignore[import-untyped]
     from reportlab.pdfgen import canvas
 
     def chunk(kind: bytes, data: bytes) -> bytes:
