@@ -1,20 +1,19 @@
-"""Remove the chatter small models wrap around an answer when told not to."""
+"""Remove the chatter small models wrap around an answer when told not to, and the echo of
+the prompt some of them start with (`hearth.core.quality.echo` says how it is found)."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 
-_PREAMBLE = re.compile(
-    r"\A\s*(?:here(?:['’]s| is| are)|sure|certainly|of course|okay|ok)\b[^\n]{0,100}:[ \t]*\n+",
-    re.IGNORECASE,
-)
-_FENCE = re.compile(r"\A\s*```[\w+#.-]*[ \t]*\n(?P<body>.*)\n```\s*\Z", re.DOTALL)
+from hearth.core.quality.echo import Echo, strip_echo
 
 
 def strip_chatter(text: str) -> str:
-    text = _PREAMBLE.sub("", text, count=1)
-    fenced = _FENCE.match(text)
-    # Only one fence around the whole answer: not an answer that starts and ends with code.
-    if fenced and "```" not in fenced.group("body"):
-        text = fenced.group("body")
-    return text.strip()
+    return strip_echo(text).text
+
+
+def clean_answer(answer: str, source: str, instructions: Sequence[str]) -> Echo:
+    """The answer without a preamble, a repeated prompt label or instruction, or a fence around
+    it; and what was removed from its start, for the answer's flags (`details["echo_removed"]`).
+    An opening the source text itself begins with is kept."""
+    return strip_echo(answer, source=source, instructions=instructions)
