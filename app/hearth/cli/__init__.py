@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "calibrate": "hearth.cli.calibrate_command",
     "models": "hearth.cli.models_command",
     "bench": "hearth.cli.bench_command",
+    "text": "hearth.cli.text_command",
 }
 
 

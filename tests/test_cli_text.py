@@ -1,0 +1,77 @@
+"""`hearth text FILE`, run as users run it: PDF (every page), Word, web pages, and one clear
+error line for the PDFs it cannot read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.core.documents.samples import (
+    ARTICLE,
+    HEADER,
+    TOPICS,
+    html_page,
+    report_pages,
+    write_docx,
+    write_image_only_pdf,
+    write_pdf,
+)
+from tests.test_cli import assert_clean_error, hearth
+
+
+def test_pdf_prints_every_page_separated_by_form_feeds(tmp_path: Path) -> None:
+    result = hearth("text", str(write_pdf(tmp_path / "report.pdf", report_pages())))
+    assert result.returncode == 0, result.stderr
+    pages = result.stdout.rstrip("\n").split("\f")
+    assert len(pages) == len(TOPICS)
+    for page, topic in zip(pages, TOPICS, strict=True):
+        assert topic in page
+    assert HEADER not in result.stdout
+    assert "note: left out a running header" in result.stderr
+
+
+def test_json_reports_format_pages_and_chars(tmp_path: Path) -> None:
+    result = hearth("text", str(write_pdf(tmp_path / "report.pdf", report_pages())), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["format"] == "pdf"
+    assert data["pages"] == len(TOPICS)
+    assert data["chars"] == len(data["text"])
+    assert TOPICS[4] in data["text"]
+
+
+def test_docx_prints_headings_paragraphs_and_table_cells(tmp_path: Path) -> None:
+    result = hearth("text", str(write_docx(tmp_path / "minutes.docx")))
+    assert result.returncode == 0, result.stderr
+    assert "# Harbour board meeting" in result.stdout
+    assert "The board met on Tuesday to plan the winter season." in result.stdout
+    assert "| Pier | Ingrid | 4,200 |" in result.stdout
+
+
+def test_html_prints_the_article_only(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(html_page(), encoding="utf-8")
+    result = hearth("text", str(path))
+    assert result.returncode == 0, result.stderr
+    assert ARTICLE in result.stdout
+    for noise in ("NAVLINK", "SCRIPTTEXT", "STYLETEXT", "COOKIETEXT", "FOOTERTEXT"):
+        assert noise not in result.stdout
+
+
+def test_encrypted_pdf_is_one_error_line_and_opens_with_its_password(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "secret.pdf", report_pages(), password="s3cret")
+    assert_clean_error(hearth("text", str(path)), 2, "secret.pdf is encrypted", "--password")
+    assert_clean_error(hearth("text", str(path), "--password", "nope"), 2, "wrong")
+    opened = hearth("text", str(path), "--password", "s3cret")
+    assert opened.returncode == 0, opened.stderr
+    assert TOPICS[0] in opened.stdout
+
+
+def test_image_only_pdf_is_one_error_line(tmp_path: Path) -> None:
+    result = hearth("text", str(write_image_only_pdf(tmp_path / "scan.pdf")))
+    assert_clean_error(result, 2, "no text layer", "OCR is not built in")
+    assert result.stdout == ""
+
+
+def test_a_missing_file_is_one_error_line(tmp_path: Path) -> None:
+    assert_clean_error(hearth("text", str(tmp_path / "gone.pdf")), 2, "does not exist")
