@@ -29,6 +29,7 @@ from hearth.core.models.hub.types import HubFile
 from hearth.core.models.library import Health, ModelLibrary
 from hearth.core.models.progress import Phase, Progress
 from hearth.core.models.recommend import assess_catalog, recommend
+from hearth.core.models.trial_load import TrialLoad
 from hearth.core.settings import MIN_CONTEXT
 
 EXIT_PROBLEMS = 3  # verify found damaged or missing files: a model file problem
@@ -112,7 +113,9 @@ class _Env:
 
     @property
     def library(self) -> ModelLibrary:
-        return ModelLibrary.for_paths(self.context.paths, self.catalog)
+        # New models are tried in the engine host before they are added (issue 18).
+        trial = TrialLoad(self.context.engine, threads=self.context.loaded.settings.threads)
+        return ModelLibrary.for_paths(self.context.paths, self.catalog, trial=trial)
 
     def context_size(self, args: argparse.Namespace) -> int:
         size = getattr(args, "context", None) or self.context.loaded.settings.context_size

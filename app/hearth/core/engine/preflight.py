@@ -1,4 +1,5 @@
-"""Checks a model file must pass before the engine host may open it."""
+"""Checks a model file must pass before the engine host may open it, and the context it may
+open it with."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from hearth.core.errors import ModelFileError
 from hearth.core.hardware import Memory, memory
 from hearth.core.models.fit import estimate_memory, too_big_reason
 from hearth.core.models.gguf_header import GGUFHeader, read_gguf_header
+from hearth.core.models.runnable import check_runnable
+from hearth.core.settings import MIN_CONTEXT
 
 
 def check_model_file(
@@ -24,7 +27,22 @@ def check_model_file(
             f"{path} holds no weights (it may be a vocabulary-only or adapter file). "
             "Choose a complete model file."
         )
+    check_runnable(header)
     reason = too_big_reason(estimate_memory(header, context_size), memory_probe(), context_size)
     if reason is not None:
         raise ModelFileError(f"{path.name} is too large for this machine: it {reason}")
     return header
+
+
+def usable_context(header: GGUFHeader, wanted: int, machine: Memory) -> int:
+    """The context to load `header`'s model with: what the settings want, never more than the
+    model was trained for (a header may claim 2^31-1 tokens, and llama.cpp allocates the KV
+    cache for whatever it is given), and halved until it fits this machine's memory (not below
+    MIN_CONTEXT: a model that does not fit even then is refused by `check_model_file`)."""
+    size = wanted
+    trained = header.context_length
+    if trained is not None and trained >= MIN_CONTEXT:
+        size = min(size, trained)
+    while size > MIN_CONTEXT and too_big_reason(estimate_memory(header, size), machine, size):
+        size = max(MIN_CONTEXT, size // 2)
+    return size

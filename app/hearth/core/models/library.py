@@ -23,15 +23,16 @@ from hearth.core.errors import HearthError, ModelFileError, UsageError
 from hearth.core.models.catalog import Catalog, CatalogEntry, Quant
 from hearth.core.models.copy_file import copy_verified
 from hearth.core.models.disk_space import FreeBytes, free_bytes
-from hearth.core.models.hub.download import DownloadedFile, Downloader
 from hearth.core.models.entry import HubOrigin, Kind, ModelEntry, Source, slug
 from hearth.core.models.file_checks import stat_regular_file
 from hearth.core.models.folder_scan import FolderChanges, FolderScanner
 from hearth.core.models.gguf_header import GGUFHeader, read_gguf_header
 from hearth.core.models.hashing import sha256_file
+from hearth.core.models.hub.download import DownloadedFile, Downloader
 from hearth.core.models.hub.types import HubFile
 from hearth.core.models.lora import check_adapter_matches
 from hearth.core.models.progress import ProgressCallback
+from hearth.core.models.runnable import check_runnable
 from hearth.core.models.store import TASK_NAME, Attachment, ModelStore, StoreState
 from hearth.core.paths import Paths
 
@@ -72,15 +73,25 @@ class ModelLibrary:
         *,
         catalog: Catalog | None = None,
         disk_free: FreeBytes = free_bytes,
+        trial: Callable[[Path], None] | None = None,
     ) -> None:
         self.store = store
         self.models_dir = Path(os.path.abspath(models_dir))
         self.catalog = catalog
         self._disk_free = disk_free
+        # Loads a new model in the engine host and runs a token (`trial_load.TrialLoad`);
+        # raises `ModelFileError` when llama.cpp cannot use it. None: header checks only.
+        self._trial = trial
 
     @classmethod
-    def for_paths(cls, paths: Paths, catalog: Catalog | None = None) -> ModelLibrary:
-        return cls(ModelStore.for_paths(paths), paths.models_dir, catalog=catalog)
+    def for_paths(
+        cls,
+        paths: Paths,
+        catalog: Catalog | None = None,
+        *,
+        trial: Callable[[Path], None] | None = None,
+    ) -> ModelLibrary:
+        return cls(ModelStore.for_paths(paths), paths.models_dir, catalog=catalog, trial=trial)
 
     @property
     def downloads_dir(self) -> Path:
@@ -114,10 +125,13 @@ class ModelLibrary:
         """Side-load a GGUF: copy it into the models folder (verified), or use it in place."""
         source = Path(os.path.abspath(path))
         header = _checked_header(source)
+        self._try(source, header)
+        if not copy:
+            # Linked means the user's file, wherever it is (even in the models folder):
+            # removing the entry never deletes it.
+            return self._register_in_place(source, header, Source.LINK, progress, cancel)
         if _inside(source, self.models_dir):
             return self._register_in_place(source, header, Source.FOLDER, progress, cancel)
-        if not copy:
-            return self._register_in_place(source, header, Source.LINK, progress, cancel)
         already = self._same_file_registered(source, progress, cancel)
         if already is not None:
             return already
@@ -144,6 +158,7 @@ class ModelLibrary:
         """Use a file where it is (another app's model): never copied, never deleted."""
         absolute = Path(os.path.abspath(path))
         header = _checked_header(absolute)
+        self._try(absolute, header)
         return self._register_in_place(absolute, header, source, progress, cancel, name=name)
 
     def pull(
@@ -186,6 +201,7 @@ class ModelLibrary:
     def _adopt_download(self, done: DownloadedFile) -> Added:
         try:
             header = _checked_header(done.path)
+            self._try(done.path, header)
         except ModelFileError as exc:
             done.path.unlink(missing_ok=True)
             raise ModelFileError(
@@ -213,6 +229,11 @@ class ModelLibrary:
         digest = sha256_file(path, progress=progress, cancel=cancel)
         # Hashing read the file; its header must still be the one validated before.
         return self._register(path, _checked_header(path), digest.sha256, source, name=name)
+
+    def _try(self, path: Path, header: GGUFHeader) -> None:
+        """The trial load, for models (an adapter cannot run alone)."""
+        if self._trial is not None and not header.is_lora:
+            self._trial(path)
 
     def _same_file_registered(
         self, source: Path, progress: ProgressCallback | None, cancel: CancelToken | None
@@ -344,7 +365,8 @@ class ModelLibrary:
         """Unregister an entry; delete its file when Hearth owns it. Returns (entry, deleted)."""
         entry = self.entry(spec)
         deleted = False
-        if entry.managed and delete_file:
+        # Only files in Hearth's own folder are ever deleted, whatever an entry says.
+        if entry.managed and delete_file and _inside(Path(entry.path), self.models_dir):
             # File first: an entry whose file is gone is cleaned up by the next folder scan,
             # while a file left behind unregistered would come back as a "new" model.
             try:
@@ -384,6 +406,8 @@ class ModelLibrary:
         for path in (*changes.new, *(Path(e.path) for e in changes.changed)):
             try:
                 header = _checked_header(path)
+                if self.state().by_path(path) is None:
+                    self._try(path, header)
                 result = self._register_in_place(path, header, Source.FOLDER, progress, cancel)
             except ModelFileError as exc:
                 scanner.refused(path)
@@ -438,6 +462,7 @@ class ModelLibrary:
 def _checked_header(path: Path) -> GGUFHeader:
     header = read_gguf_header(path)
     _check_usable(header, path)
+    check_runnable(header)
     return header
 
 

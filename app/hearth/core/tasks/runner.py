@@ -10,9 +10,10 @@ from typing import Any
 
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.client import EngineClient
-from hearth.core.engine.preflight import check_model_file
+from hearth.core.engine.preflight import check_model_file, usable_context
 from hearth.core.engine.types import GenerationEvent, LoadInfo, LoadOptions, TokenText
 from hearth.core.hardware import Memory, memory
+from hearth.core.models.gguf_header import read_gguf_header
 from hearth.core.settings import Settings
 from hearth.core.tasks.task import Task, TaskResult, TaskSink
 
@@ -79,9 +80,12 @@ class TaskRunner:
         # (task, model file) -> the LoRA adapter attached for that task, and its scale.
         self._adapters = adapters
         self._checked: tuple[object, ...] | None = None  # the file last found sound
+        self._context = 0  # the context that file is loaded with
 
-    def _check(self, model_path: Path, context_size: int) -> None:
-        """Validate the file before llama.cpp opens it; again only if it changed."""
+    def _check(self, model_path: Path, context_size: int) -> int:
+        """Validate the file before llama.cpp opens it; again only if it changed. Returns the
+        context to load it with: the settings', capped to what the model and memory allow,
+        before llama.cpp allocates anything."""
         try:
             stat = model_path.stat()
             key: tuple[object, ...] | None = (
@@ -94,8 +98,12 @@ class TaskRunner:
         except OSError:
             key = None  # let the check say what is wrong with the path
         if key is None or key != self._checked:
-            check_model_file(model_path, context_size, memory_probe=self._memory_probe)
+            machine = self._memory_probe()
+            header = read_gguf_header(model_path)
+            self._context = usable_context(header, context_size, machine)
+            check_model_file(model_path, self._context, memory_probe=lambda: machine)
             self._checked = key
+        return self._context
 
     def start_engine(self) -> None:
         """Start the engine host ahead of need: it takes most of a second to come up."""
@@ -110,11 +118,11 @@ class TaskRunner:
         cancel: CancelToken | None = None,
         task: str | None = None,
     ) -> tuple[LoadInfo, float]:
-        self._check(model_path, settings.context_size)
+        context_size = self._check(model_path, settings.context_size)
         adapter = self._adapters(task, model_path) if self._adapters is not None and task else None
         options = LoadOptions(
             model_path=str(model_path),
-            context_size=settings.context_size,
+            context_size=context_size,
             threads=settings.threads,
             gpu_layers=settings.gpu_layers,
             lora_path=None if adapter is None else str(adapter[0]),
