@@ -44,6 +44,9 @@ _WRITTEN_WHEN_CHANGED = frozenset(
         "cloud_read_timeout_s",
         "cloud_prices",
         "redaction_names",
+        "hotkey",
+        "start_in_tray",
+        "popup_tasks",
     }
 )
 
@@ -78,6 +81,12 @@ class Settings:
     cloud_prices: dict[str, dict[str, float]] = field(default_factory=dict, hash=False)
     # Names (people, clients, projects) replaced by placeholders before anything is sent.
     redaction_names: tuple[str, ...] = ()
+    # The desktop popup (issue 15): its global hotkey, whether the tray starts at login, and
+    # the quick tasks it shows first (proofread, friendly, professional, concise, summarize,
+    # key-points; the others follow).
+    hotkey: str = "Ctrl+Alt+Space"
+    start_in_tray: bool = False
+    popup_tasks: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Settings:
         updated = dataclasses.replace(self, **changes)
@@ -170,6 +179,12 @@ _CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
         'an object of model -> {"input": USD, "output": USD} per million tokens',
     ),
     "redaction_names": (_names, "a list of names"),
+    "hotkey": (lambda v: _name(v, 60), "a key combination such as Ctrl+Alt+Space"),
+    "start_in_tray": (lambda v: isinstance(v, bool), "true or false"),
+    "popup_tasks": (
+        lambda v: isinstance(v, list | tuple) and len(v) <= 20 and all(_name(t, 40) for t in v),
+        "a list of quick task names",
+    ),
 }
 
 
@@ -188,6 +203,7 @@ _NORMALISE: dict[str, Callable[[Any], Any]] = {
         for model, price in table.items()
     },
     "redaction_names": tuple,
+    "popup_tasks": tuple,
 }
 
 

@@ -1,0 +1,80 @@
+"""Answers the popup's requests through the core request path on a thread of its own.
+
+`Assistant.answer` blocks and is not thread-safe, so one worker thread calls it (a serial
+executor); the GUI thread only touches the request's cancel token. Every outcome, failures
+included, arrives by signal: nothing vanishes with the thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from hearth.core.answer import Answer
+from hearth.core.errors import Cancelled, HearthError
+from hearth.core.request import AnswerSink, Request
+
+# Assistant.answer's shape: a request and where it reports, to one Answer.
+AnswerFunction = Callable[[Request, AnswerSink], Answer]
+
+
+class PopupWorker(QObject):
+    text_arrived = Signal(str)
+    status = Signal(str)
+    escalating = Signal(str)
+    answered = Signal(object)  # Answer
+    failed = Signal(str)
+    cancelled = Signal()
+    _submit = Signal(object)
+
+    def __init__(self, answer: AnswerFunction) -> None:
+        super().__init__()
+        self._answer = answer
+        self._current: Request | None = None
+        self._thread = QThread()
+        self._thread.setObjectName("popup-worker")
+        self.moveToThread(self._thread)
+        self._submit.connect(self._run)
+        self._thread.start()
+
+    def submit(self, request: Request) -> None:
+        self.cancel()
+        self._current = request
+        self._submit.emit(request)
+
+    def cancel(self) -> None:
+        if self._current is not None:
+            self._current.cancel.cancel()
+
+    def shutdown(self) -> None:
+        self.cancel()
+        self._thread.quit()
+        self._thread.wait()
+
+    @Slot(object)
+    def _run(self, request: Request) -> None:
+        if request.cancel.cancelled:
+            return  # superseded before it started
+        sink = AnswerSink(
+            on_text=self.text_arrived.emit,
+            on_progress=self.status.emit,
+            on_escalate=self.escalating.emit,
+            on_cloud_text=self.text_arrived.emit,
+            on_load_progress=lambda f: self.status.emit(
+                self.tr("Loading the model… {0}%").format(int(f * 100))
+            ),
+        )
+        try:
+            answer = self._answer(request, sink)
+        except Cancelled:
+            self.cancelled.emit()
+        except HearthError as exc:
+            self.failed.emit(exc.message)
+        except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
+            self.failed.emit(self.tr("Unexpected error: {0}: {1}").format(type(exc).__name__, exc))
+        else:
+            if request.cancel.cancelled:
+                self.cancelled.emit()
+            else:
+                self.answered.emit(answer)
