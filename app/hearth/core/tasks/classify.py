@@ -5,10 +5,11 @@ and the engine returns the log-probability of each letter as the first token of 
 one forward pass after the prompt. The label list comes before the text, so a second text
 with the same labels reuses the whole instructions prefix from the KV cache.
 
-Contextual calibration (Zhao et al., 2021): a prompt biases the model towards some letters
-whatever the text. That bias is measured once per label set with content-free inputs
-("N/A", "[MASK]") and divided out. Both the raw and the calibrated distributions are reported;
-the label and the confidence (margin between the top two) use the calibrated one.
+A prompt biases the model towards some letters whatever the text; `label_calibration` holds
+the ways of dividing that bias out (batch, contextual, none). `calibrate=on` is
+`DEFAULT_CALIBRATION`, the mode that measured best on public data sets with real small models
+(docs/quality.md); `off` is `none`. Both the raw and the calibrated distributions are
+reported; the label and the confidence (margin between the top two) use the calibrated one.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from hearth.core.tasks.cloud_form import (
     response_format,
     unfenced,
 )
+from hearth.core.tasks.label_calibration import MODES, BatchPrior, divide_out
 from hearth.core.tasks.labels import Label, fingerprint, parse_labels
 from hearth.core.tasks.task import (
     Capabilities,
@@ -46,6 +48,11 @@ from hearth.core.tasks.task import (
 )
 
 CONTENT_FREE = ("N/A", "[MASK]")
+# Measured on four public data sets with SmolLM2-135M and Gemma 3 270M (docs/quality.md).
+DEFAULT_CALIBRATION = "batch"
+CALIBRATIONS = ("on", "off", *MODES)
+# Options as letters (A, B…) or as their names; letters measured better (docs/quality.md).
+FORMS = ("letters", "names")
 
 SYSTEM = "You are a text classifier. Read the text and choose the one category that fits it best."
 CLOUD_MAX_TOKENS = 128  # {"label": ...} and the whitespace a grammar allows around it
@@ -58,7 +65,12 @@ class Classify:
         TaskOption(
             "labels", (), None, "the label set (names, or objects with descriptions and examples)"
         ),
-        TaskOption("calibrate", ("on", "off"), "on", "contextual calibration"),
+        TaskOption(
+            "calibrate",
+            CALIBRATIONS,
+            "on",
+            f"on ({DEFAULT_CALIBRATION}), off (none), batch, contextual or none",
+        ),
     )
     capabilities = Capabilities(
         streams_text=False, batchable=True, calibrated_threshold=True, answer_kind="label"
@@ -67,8 +79,14 @@ class Classify:
     def __init__(self, calibration_cache: dict[str, tuple[float, ...]] | None = None) -> None:
         # Content-free probabilities per (model, label set): measured once, reused.
         self._calibration = {} if calibration_cache is None else calibration_cache
+        # Batch calibration: the running mean of the texts seen per (model, label set).
+        self._batch: dict[str, BatchPrior] = {}
 
-    def build_request(self, text: str, labels: Sequence[Label]) -> ScoreRequest:
+    def build_request(
+        self, text: str, labels: Sequence[Label], form: str = "letters"
+    ) -> ScoreRequest:
+        if form == "names":
+            return _names_request(text, labels)
         letters = string.ascii_uppercase[: len(labels)]
         lines = [SYSTEM, "", "Categories:"]
         for letter, label in zip(letters, labels, strict=True):
@@ -100,13 +118,19 @@ class Classify:
     ) -> TaskResult:
         text = clean_input(text)
         labels = self.labels(options)
-        calibrate = options.get("calibrate", "on") != "off"
+        mode = calibration_mode(options.get("calibrate"))
         usage = Usage()
         scored = engine.score(self.build_request(text, labels), cancel=cancel)
         usage.add_score(scored)
         raw, label_mass = _normalise(scored.logprobs)
-        bias = self._bias(labels, engine, usage, cancel) if calibrate else None
-        calibrated = _divide_out(raw, bias) if bias is not None else raw
+        bias: Sequence[float] | None = None
+        if mode == "contextual":
+            bias = self._bias(labels, engine, usage, cancel)
+        elif mode == "batch":
+            prior = self._batch.setdefault(self._key(labels, engine), BatchPrior(len(labels)))
+            prior.add(raw)
+            bias = prior.estimate()
+        calibrated = divide_out(raw, bias) if bias is not None else raw
         ranked = sorted(range(len(labels)), key=lambda i: calibrated[i], reverse=True)
         top, second = ranked[0], ranked[1]
         margin = calibrated[top] - calibrated[second]
@@ -119,6 +143,7 @@ class Classify:
                 "labels": dict(zip(names, _rounded(calibrated), strict=True)),
                 "raw_labels": dict(zip(names, _rounded(raw), strict=True)),
                 "calibrated": bias is not None,
+                "calibration": mode,
                 "margin": round(margin, 6),
                 # How much of the model's next-token probability went to the letters at all:
                 # low means it wanted to say something else, and the label is a weak guess.
@@ -159,8 +184,7 @@ class Classify:
     def _bias(
         self, labels: Sequence[Label], engine: EnginePort, usage: Usage, cancel: CancelToken | None
     ) -> tuple[float, ...]:
-        model = engine.loaded.model_path if engine.loaded is not None else ""
-        key = f"{model}:{fingerprint(labels)}"
+        key = self._key(labels, engine)
         if key not in self._calibration:
             rows = []
             for content_free in CONTENT_FREE:
@@ -171,6 +195,50 @@ class Classify:
                 sum(row[i] for row in rows) / len(rows) for i in range(len(labels))
             )
         return self._calibration[key]
+
+    def content_free_bias(
+        self, labels: Sequence[Label], engine: EnginePort, cancel: CancelToken | None = None
+    ) -> tuple[float, ...]:
+        """The contextual-calibration bias for `labels` on the loaded model (measured once)."""
+        return self._bias(labels, engine, Usage(), cancel)
+
+    @staticmethod
+    def _key(labels: Sequence[Label], engine: EnginePort) -> str:
+        model = engine.loaded.model_path if engine.loaded is not None else ""
+        return f"{model}:{fingerprint(labels)}"
+
+
+def calibration_mode(value: Any) -> str:
+    """The calibration mode an option value names ("on" is the default mode)."""
+    value = value or "on"
+    if value not in CALIBRATIONS:
+        raise UsageError(
+            f"classify: '{value}' is not a calibration; choose one of: " + ", ".join(CALIBRATIONS)
+        )
+    if value == "on":
+        return DEFAULT_CALIBRATION
+    return "none" if value == "off" else str(value)
+
+
+def _names_request(text: str, labels: Sequence[Label]) -> ScoreRequest:
+    """The options as their names, scored by each name's first token (measured against
+    letters in docs/quality.md; names sharing a first token cannot be told apart)."""
+    lines = [SYSTEM, "", "Categories:"]
+    for label in labels:
+        lines.append(f"- {label.name}" + (f": {label.description}" if label.description else ""))
+    examples = [(label.name, ex) for label in labels for ex in label.examples]
+    if examples:
+        lines += ["", "Examples:"]
+        for name, example in examples:
+            lines += [f"Text: {example}", f"Answer: {name}"]
+    lines += ["", "Answer with the name of the category only."]
+    return ScoreRequest(
+        messages=(Message("system", "\n".join(lines)), Message("user", f"Text:\n{text}")),
+        candidates=tuple(
+            (label.name, f" {label.name}", label.name.lower(), f" {label.name.lower()}")
+            for label in labels
+        ),
+    )
 
 
 def _normalise(logprobs: Sequence[float]) -> tuple[list[float], float]:
@@ -184,13 +252,6 @@ def _normalise(logprobs: Sequence[float]) -> tuple[list[float], float]:
     weights = [math.exp(x - top) for x in logprobs]
     total = sum(weights)
     return [w / total for w in weights], math.exp(top) * total
-
-
-def _divide_out(probs: Sequence[float], bias: Sequence[float]) -> list[float]:
-    floor = 1e-9  # a letter the content-free prompt never picks must not divide by zero
-    weights = [p / max(b, floor) for p, b in zip(probs, bias, strict=True)]
-    total = sum(weights)
-    return [w / total for w in weights]
 
 
 def _rounded(probs: Sequence[float]) -> list[float]:
