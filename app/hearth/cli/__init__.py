@@ -34,6 +34,9 @@ COMMANDS: dict[str, str] = {
     "calibrate": "hearth.cli.calibrate_command",
     "models": "hearth.cli.models_command",
     "bench": "hearth.cli.bench_command",
+    "quick": "hearth.cli.quick_command",
+    "tray": "hearth.cli.tray_command",
+    "serve": "hearth.cli.serve_command",
     "text": "hearth.cli.text_command",
 }
 
