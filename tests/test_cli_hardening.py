@@ -13,6 +13,8 @@ import pytest
 
 from hearth.core.paths import Paths
 from tests.core.cloud.fake_provider import FakeProvider, completion
+from tests.gguf_factory import ModelSpec, write_model
+from tests.hostile_models import HOSTILE, write_hostile
 from tests.test_cli_cloud import hearth_in_process as in_process
 
 pytestmark = pytest.mark.usefixtures("keychain")
@@ -73,3 +75,88 @@ def test_an_unreadable_privacy_setting_keeps_the_request_here_and_says_so(
     assert json.loads(out)["route"] == "local"
     assert "air-gapped" in err
     assert err.count("sends nothing to the cloud") == 1  # said once, not once per reader
+
+
+# -- 3, 4, 9, 10: the model library from the command line ------------------------------------
+
+
+def index(home: Path) -> Path:
+    return home / "data" / "model-index.json"
+
+
+def test_import_refuses_the_unusable_models_with_reasons_and_keeps_the_store(
+    tmp_path: Path, hearth_home: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = in_process(capsys, "models", "import", str(tiny_model), "--link")
+    assert code == 0, err
+    before = index(hearth_home).read_bytes()
+    for kind, reason in HOSTILE.items():
+        path = write_hostile(tmp_path / f"{kind}.gguf", kind)
+        code, out, err = in_process(capsys, "models", "import", str(path))
+        assert code == 3, (kind, err)
+        assert out == ""
+        assert err.startswith("error: ")
+        assert err.count("\n") == 1
+        assert reason in err, kind
+    assert index(hearth_home).read_bytes() == before
+    assert not [p for p in (hearth_home / "data" / "models").rglob("*") if p.is_file()]
+
+
+def test_models_use_sets_the_default_model(
+    hearth_home: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_process(capsys, "models", "import", str(tiny_model), "--link")
+
+    code, out, err = in_process(capsys, "models", "use", "tiny")
+
+    assert code == 0, err
+    assert "tiny" in out
+    saved = json.loads(Paths.under(hearth_home).settings_file.read_text())
+    assert saved["model"] == "tiny"
+    code, out, err = in_process(capsys, "run", "classify", "--labels", "a,b", stdin="Hello.")
+    assert code == 0, err  # no --model: the default is used
+    code, _, err = in_process(capsys, "models", "use", "nope")
+    assert code == 2
+    assert "No model 'nope'" in err
+
+
+def test_a_linked_model_whose_file_changed_is_refused_and_listed_as_changed(
+    tmp_path: Path, hearth_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_model(tmp_path / "mine.gguf")
+    in_process(capsys, "models", "import", str(path), "--link")
+    write_model(path, ModelSpec(layers=3, name="Swapped", seed=3))  # another model, same name
+
+    code, _, err = in_process(
+        capsys, "run", "classify", "--model", "mine", "--labels", "a,b", stdin="Hello."
+    )
+    assert code == 3
+    assert "has changed since it was added" in err
+    assert "hearth models import --link" in err
+    code, out, _ = in_process(capsys, "models", "list", "--json")
+    assert json.loads(out)["models"][0]["changed"] is True
+    code, out, _ = in_process(capsys, "models", "list")
+    assert "CHANGED" in out
+
+    # With the user's word (importing it again) the new file is checked and used.
+    code, _, err = in_process(capsys, "models", "import", str(path), "--link")
+    assert code == 0, err
+    code, _, err = in_process(
+        capsys, "run", "classify", "--model", "mine", "--labels", "a,b", stdin="Hello."
+    )
+    assert code == 0, err
+
+
+def test_a_linked_file_inside_the_models_folder_is_never_deleted_by_remove(
+    hearth_home: Path, tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inside = hearth_home / "data" / "models" / "mine.gguf"
+    inside.parent.mkdir(parents=True)
+    inside.write_bytes(tiny_model.read_bytes())
+
+    code, _, err = in_process(capsys, "models", "import", str(inside), "--link")
+    assert code == 0, err
+    code, _, err = in_process(capsys, "models", "remove", "mine")
+
+    assert code == 0, err
+    assert inside.exists()

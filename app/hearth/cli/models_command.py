@@ -1,6 +1,7 @@
 """`hearth models ...`: the local model library, headless.
 
 list | catalog | recommend | import PATH [--copy|--link] | pull ID | verify [ID] | remove ID |
+use ID |
 discover [--register] | rescan | attach ADAPTER --to MODEL --task TASK | detach
 All take --json. Progress of long work goes to stderr; results to stdout.
 """
@@ -8,6 +9,7 @@ All take --json. Progress of long work goes to stderr; results to stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -17,11 +19,11 @@ from typing import Any, Final, TextIO
 from hearth.cli.context import CommandContext
 from hearth.cli.output import print_json
 from hearth.cli.parser import Parser
-from hearth.core.errors import HearthError, PrivacyRefused, UsageError
+from hearth.core.errors import HearthError, ModelFileError, PrivacyRefused, UsageError
 from hearth.core.hardware import memory
 from hearth.core.models.catalog import Catalog, CatalogEntry, load_catalog
 from hearth.core.models.discovery import ModelDiscovery
-from hearth.core.models.entry import ModelEntry
+from hearth.core.models.entry import Kind, ModelEntry
 from hearth.core.models.fit import Machine, assess_fit
 from hearth.core.models.hub.download import Downloader, paused_downloads
 from hearth.core.models.hub.downloader import hub_downloader
@@ -76,6 +78,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     remove = action("remove", "remove a model (its file too, if Hearth owns it)")
     remove.add_argument("id")
     remove.add_argument("--keep-file", action="store_true", help="only forget it")
+    use = action("use", "make a model the default (saved in the settings)")
+    use.add_argument("id")
     discover = action("discover", "find models of LM Studio, Ollama, GPT4All, Jan, HF cache")
     discover.add_argument(
         "--register", action="store_true", help="add every model found, used in place (no copies)"
@@ -146,9 +150,16 @@ def _list(args: argparse.Namespace, env: _Env) -> int:
     machine, _ = env.machine(ask_engine=False)
     paused = paused_downloads(library.downloads_dir)
     rows = []
+    changed: dict[str, int] = {}  # id -> the size the file has now
     for entry in state:
         present = os.path.exists(entry.path)
         fit = assess_fit(entry.shape, machine, context_size) if present else None
+        with contextlib.suppress(OSError):
+            status = os.stat(entry.path)
+            if not entry.stat_matches(status):
+                # The registered facts (size, shape, fit) describe a file that is not there.
+                changed[entry.id] = status.st_size
+                fit = None
         rows.append((entry, present, fit))
     if args.json:
         print_json(
@@ -156,7 +167,12 @@ def _list(args: argparse.Namespace, env: _Env) -> int:
                 "models_dir": str(library.models_dir),
                 "context_size": context_size,
                 "models": [
-                    {**e.to_json(), "present": p, "fit": None if f is None else f.to_json()}
+                    {
+                        **e.to_json(),
+                        "present": p,
+                        "changed": e.id in changed,
+                        "fit": None if f is None else f.to_json(),
+                    }
                     for e, p, f in rows
                 ],
                 "attachments": [a.to_json() for a in state.attachments],
@@ -171,6 +187,8 @@ def _list(args: argparse.Namespace, env: _Env) -> int:
         print("No models yet. Try `hearth models recommend`, or `hearth models import FILE`.")
     for entry, present, fit in rows:
         label = "MISSING" if not present else (fit.label.value if fit else "")
+        if entry.id in changed:
+            label = f"CHANGED (now {_size(changed[entry.id])}; `hearth models verify {entry.id}`)"
         kind = " [LoRA]" if entry.kind.value == "lora" else ""
         print(f"{entry.id:<32} {entry.describe()}{kind}  ({entry.source.value}) {label}")
         print(f"{'':<32} {entry.path}")
@@ -350,6 +368,28 @@ def _remove(args: argparse.Namespace, env: _Env) -> int:
     return 0
 
 
+def _use(args: argparse.Namespace, env: _Env) -> int:
+    entry = env.library.entry(args.id)
+    if entry.kind is Kind.LORA:
+        raise UsageError(
+            f"'{entry.id}' is a LoRA adapter, not a model. Choose a model, and attach the "
+            f"adapter with `hearth models attach {entry.id} --to MODEL --task TASK`."
+        )
+    if not os.path.exists(entry.path):
+        raise ModelFileError(
+            f"The file of '{entry.id}' ({entry.path}) is gone. Put it back, or remove the "
+            "entry with `hearth models remove` and choose another model."
+        )
+    context = env.context
+    # What was read, with the one change: values the file could not hold stay as loaded.
+    context.store.save(context.loaded.settings.replace(model=entry.id))
+    if args.json:
+        print_json({"id": entry.id, "path": entry.path, "settings": str(context.store.path)})
+    else:
+        print(f"'{entry.id}' ({entry.describe()}) is now the default model.")
+    return 0
+
+
 # --- discovery and the folder ----------------------------------------------------------------
 
 
@@ -452,6 +492,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
     "pull": _pull,
     "verify": _verify,
     "remove": _remove,
+    "use": _use,
     "discover": _discover,
     "rescan": _rescan,
     "attach": _attach,

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from hearth.core.errors import ModelFileError, UsageError
 from hearth.core.models.catalog import Catalog, CatalogError, load_catalog
-from hearth.core.models.entry import Kind
+from hearth.core.models.entry import Kind, ModelEntry
+from hearth.core.models.gguf_header import read_gguf_header
+from hearth.core.models.runnable import check_runnable
 from hearth.core.models.store import ModelStore
 from hearth.core.paths import Paths
 
@@ -38,8 +40,41 @@ def resolve_model(
                 f"'{entry.id}' is a LoRA adapter, not a model. Choose the base model, and "
                 f"attach the adapter with `hearth models attach {entry.id} --to MODEL`."
             )
+        check_unchanged(entry)
         return entry.file
     raise ModelFileError(_unknown(spec, catalog))
+
+
+def check_unchanged(entry: ModelEntry) -> None:
+    """Refuse a registered model whose file is no longer the one that was checked and hashed
+    (edited, replaced, or swapped for another model under the same name).
+
+    Cheap: size and modification time. When they changed, the header is read again so the
+    message says whether the file is still a model at all; using it needs the user's word
+    (importing it again checks it and registers what is there now)."""
+    try:
+        status = os.stat(entry.path)
+    except OSError:
+        return  # gone or unreadable: the load says so, in its own words
+    if entry.stat_matches(status):
+        return
+    try:
+        header = read_gguf_header(entry.file)
+        check_runnable(header)
+        what = f"it is now {header.name or entry.file.name}, {status.st_size / 1e6:.1f} MB"
+    except ModelFileError as exc:
+        what = f"it is no longer a usable model ({exc.message})"
+    if entry.managed:
+        fix = f"Remove it with `hearth models remove {entry.id}` and import the model again."
+    else:
+        fix = (
+            f"If the new file is what you want, run `hearth models import --link {entry.path}` "
+            f"to check and register it again; otherwise `hearth models remove {entry.id}`."
+        )
+    raise ModelFileError(
+        f"The file of '{entry.id}' has changed since it was added ({what}); Hearth will not "
+        f"use it unchecked. {fix}"
+    )
 
 
 def _unknown(spec: str, catalog: Catalog | None) -> str:
