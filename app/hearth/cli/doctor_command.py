@@ -23,6 +23,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     context.warn_about_settings()
     report = doctor_report(context.paths, context.loaded, context.engine)
+    report["hotkey"] = hotkey_report(context)
     if args.json:
         print_json(report)
     else:
@@ -58,4 +59,27 @@ def format_report(report: dict[str, Any]) -> list[str]:
         "Settings:",
         *(f"  {k:<14} {v}" for k, v in report["settings"].items()),
     ]
+    if "hotkey" in report:
+        hotkey = report["hotkey"]
+        state = "registered" if hotkey["registered"] else "not registered"
+        lines += ["", f"Hotkey: {hotkey['binding']} via {hotkey['backend'] or 'nothing'}, {state}"]
+        if hotkey.get("problem"):
+            lines.append(f"  {hotkey['problem']}")
     return lines
+
+
+def hotkey_report(context: CommandContext) -> dict[str, Any]:
+    """The running tray's hotkey; with no tray running, what it would use (not registered)."""
+    from hearth.gui.hotkeys import HotkeyUnavailable, backend_name
+    from hearth.gui.hotkeys.status_file import running_tray_status, status_path
+
+    running = running_tray_status(status_path(context.paths.data_dir))
+    if running is not None:
+        return running
+    try:
+        backend: str | None = backend_name()
+        problem = "hearth tray is not running"
+    except HotkeyUnavailable as exc:
+        backend, problem = None, exc.message
+    binding = context.loaded.settings.hotkey
+    return {"binding": binding, "backend": backend, "registered": False, "problem": problem}

@@ -5,6 +5,7 @@ desktop window when the user asks for it ("Open in Hearth")."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from hearth.core.assistant import Assistant
 from hearth.core.engine.client import EngineClient
@@ -20,6 +21,9 @@ from hearth.gui.popup_worker import PopupWorker
 from hearth.gui.quick_tasks import ordered
 from hearth.gui.recent_instructions import RecentInstructions
 from hearth.gui.selection import Selection
+
+if TYPE_CHECKING:
+    from hearth.gui.main_window import MainWindow
 
 
 class QuickSession:
@@ -66,6 +70,12 @@ class QuickSession:
         app.window.show()
         app.window.raise_()
         app.window.activateWindow()
+
+    @property
+    def window(self) -> MainWindow | None:
+        from hearth.gui.app import HearthApp
+
+        return self._window.window if isinstance(self._window, HearthApp) else None
 
     def shutdown(self) -> None:
         from hearth.gui.app import HearthApp
