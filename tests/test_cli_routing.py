@@ -145,10 +145,14 @@ def test_auto_answers_locally_when_confident_and_escalates_otherwise(
     assert cloud["output"] == cloud["label"]
     assert cloud["label"] in LABELS.split(",")
     assert cloud["local"]["model"] == local["model"]
-    assert cloud["local"]["confidence"] == cloud["confidence"] < 1.0
+    # Every top-level field describes the answer shown: the cloud's label, its (one-hot)
+    # labels, and no local confidence passed off as the cloud's; the device's run is kept.
+    assert cloud["confidence"] is None
+    assert cloud["local"]["confidence"] < 1.0
+    assert cloud["labels"] == {name: float(name == cloud["label"]) for name in LABELS.split(",")}
+    assert sum(cloud["local"]["labels"].values()) == pytest.approx(1.0, abs=1e-5)
     assert cloud["cloud"]["prompt_tokens"] > 0
     assert cloud["cloud"]["completion_tokens"] > 0
-    assert sum(cloud["labels"].values()) == pytest.approx(1.0, abs=1e-5)  # the local ones
     assert "Sending the redacted request to" in err
 
     code, out, _ = in_process(capsys, "ledger", "--json", "--recent", "2")

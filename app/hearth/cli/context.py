@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from hearth.core.assistant import Assistant
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.launcher import host_command
+from hearth.core.history import HistoryStore
 from hearth.core.paths import Paths
 from hearth.core.privacy.network_guard import (
     RECORD_ENV,
@@ -28,6 +30,7 @@ class CommandContext:
     _engine: EngineClient | None = field(default=None, repr=False)
     _engine_env: dict[str, str] = field(default_factory=dict, repr=False)
     _guard: NetworkGuard | None = field(default=None, repr=False)
+    _assistant: Assistant | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls) -> CommandContext:
@@ -62,6 +65,18 @@ class CommandContext:
             env = {**os.environ, **self._engine_env} if self._engine_env else None
             self._engine = EngineClient(host_command(), log_dir=self.paths.log_dir, env=env)
         return self._engine
+
+    @property
+    def assistant(self) -> Assistant:
+        """The one request path, on this command's engine and settings."""
+        if self._assistant is None:
+            self._assistant = Assistant(
+                self.paths,
+                lambda: self.loaded.settings,
+                self.engine,
+                history=HistoryStore.in_folder(self.paths.data_dir),
+            )
+        return self._assistant
 
     def __enter__(self) -> CommandContext:
         return self

@@ -1,5 +1,8 @@
 """`hearth run TASK`: one task headless, as text or one JSON object; or a batch.
 
+The command builds a `Request` and shows the `Answer`; the assistant (hearth.core.assistant)
+does everything in between, as it does for the window and the local API.
+
 Batch mode (`--batch FILE.jsonl`, classify and extract) runs every line in one engine session,
 so the instructions prefix is computed once; it writes one JSON result per line as it goes and
 draws a progress bar on stderr. A bad line gets its own error result; the batch goes on.
@@ -29,38 +32,26 @@ the local one; when the cloud fails, the local answer stands and stderr says why
 from __future__ import annotations
 
 import argparse
-import functools
+import dataclasses
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from hearth.cli.context import CommandContext
 from hearth.cli.output import print_json
-from hearth.core.cancel import CancelToken
+from hearth.core.answer import Answer
+from hearth.core.assistant import Assistant
 from hearth.core.cloud.failure import CloudFailure, FailureKind
 from hearth.core.errors import HearthError, PrivacyRefused, UsageError
-from hearth.core.models.library import ModelLibrary, adapter_lookup
-from hearth.core.models.locate import resolve_model
-from hearth.core.routing.policy import CloudPolicy, Decision
-from hearth.core.routing.router import RoutedAnswer
-from hearth.core.routing.task_routing import (
-    Routing,
-    label_names,
-    open_routing,
-    result_json,
-    route_one,
-)
-from hearth.core.settings import Settings
+from hearth.core.request import AnswerSink, Request
+from hearth.core.routing.policy import CloudPolicy
+from hearth.core.routing.task_routing import Routing
 from hearth.core.tasks.catalog import task_catalog
-from hearth.core.tasks.runner import TaskRunner
 from hearth.core.tasks.schemas import BUILT_IN
 from hearth.core.tasks.task import Task
-
-BATCH_TASKS = ("classify", "extract")
-STREAMING_TASKS = ("summarize", "rewrite")
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -74,6 +65,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "rewrite: proofread|friendly|professional|concise",
     )
     run.add_argument("--instruction", help="rewrite: a custom instruction")
+    run.add_argument(
+        "--previous", help="rewrite: a file holding an earlier answer to refine (with --follow-up)"
+    )
+    run.add_argument(
+        "--follow-up", dest="follow_up", help="rewrite: how to change --previous, e.g. 'shorter'"
+    )
     run.add_argument("--labels", help="classify: the labels, comma-separated")
     run.add_argument(
         "--labels-file",
@@ -82,7 +79,21 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     run.add_argument("--no-calibrate", action="store_true", help="classify: skip calibration")
     run.add_argument("--schema", help=f"extract: a JSON Schema file or {'|'.join(BUILT_IN)}")
+    run.add_argument(
+        "--strict", action="store_true", help="extract: values not found in the text become null"
+    )
     run.add_argument("--batch", help='classify/extract: a JSONL file, one {"text": ...} a line')
+    run.add_argument(
+        "--parallel",
+        type=int,
+        default=None,
+        help="classify --batch: texts per forward pass (1: one at a time)",
+    )
+    run.add_argument(
+        "--no-speculative",
+        action="store_true",
+        help="rewrite: plain decoding, without drafting from the text (the baseline)",
+    )
     run.add_argument(
         "--cloud",
         choices=[str(p) for p in CloudPolicy],
@@ -129,6 +140,19 @@ def task_options(args: argparse.Namespace) -> dict[str, Any]:
         options["calibrate"] = "off"
     if args.schema:
         options["schema"] = args.schema
+    if (args.previous is None) != (args.follow_up is None):
+        raise UsageError("To refine a rewrite, give both --previous FILE and --follow-up TEXT.")
+    if args.previous is not None:
+        options["previous"] = read_input(args.previous)
+        options["follow_up"] = args.follow_up
+    if args.strict:
+        options["strict"] = True
+    if args.parallel is not None:
+        if args.parallel < 1:
+            raise UsageError("--parallel needs a number of texts of at least 1.")
+        options["parallel"] = args.parallel
+    if args.no_speculative:
+        options["speculative"] = False
     return options
 
 
@@ -152,26 +176,17 @@ def progress(message: str) -> None:
 # -- routing ---------------------------------------------------------------------------------
 
 
-def build_routing(
-    args: argparse.Namespace,
-    context: CommandContext,
-    settings: Settings,
-    task_name: str,
-    options: Mapping[str, Any],
-    model_path: Callable[[], Path],
-) -> Routing:
-    """The shared routing, with this command's refusals: headless, so ask is never."""
-    override = CloudPolicy(args.cloud) if args.cloud else None
-    if settings.air_gapped and override is CloudPolicy.ALWAYS:
+def check_routing(args: argparse.Namespace, request: Request, routing: Routing) -> None:
+    """This command's refusals and warnings, worded for its flags: headless, so ask is never."""
+    task_name = request.task
+    override = request.cloud
+    if routing.air_gapped and override is CloudPolicy.ALWAYS:
         why = "--offline" if args.offline else "air-gapped mode is on in the settings"
         raise PrivacyRefused(
             f"Hearth is air-gapped ({why}), so --cloud always cannot send anything. Run "
             "without --cloud always to answer on this device, or turn air-gapped mode off."
         )
-    routing = open_routing(
-        settings, context.paths, task_name, options, model_path, override=override
-    )
-    if settings.air_gapped and routing.mode is CloudPolicy.ALWAYS:
+    if routing.air_gapped and routing.mode is CloudPolicy.ALWAYS:
         warn(
             f"air-gapped: the cloud policy for {task_name} is always, but nothing leaves this "
             "device while air-gapped; answering here."
@@ -180,7 +195,7 @@ def build_routing(
         from hearth.core.cloud.endpoint import describe_missing
 
         where = "--cloud always" if override is not None else "The cloud policy always"
-        missing = describe_missing(settings)
+        missing = describe_missing(routing.settings)
         raise CloudFailure(
             FailureKind.NOT_CONFIGURED,
             f"{where} needs a cloud provider, and {missing[0].lower()}{missing[1:]} Or use "
@@ -188,20 +203,20 @@ def build_routing(
         )
     for problem in routing.problems:
         warn(problem)
-    return routing
 
 
-def report_problems(answer: RoutedAnswer) -> None:
+def report_problems(answer: Answer) -> None:
     """What went wrong on the way to an answer that still came: stderr, one line each."""
-    if answer.cloud_error is not None:
+    escalation = answer.escalation
+    if escalation is not None and escalation.error is not None:
         kept = (
             " (what the cloud sent is in --json: escalation.partial_text)"
-            if (answer.cloud_partial_text)
+            if escalation.partial_text
             else ""
         )
-        warn(f"{answer.cloud_error.message} Answered on this device instead{kept}.")
-    if answer.ledger_problem is not None:
-        warn(answer.ledger_problem)
+        warn(f"{escalation.error} Answered on this device instead{kept}.")
+    for problem in answer.problems:
+        warn(problem)
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -209,46 +224,42 @@ def report_problems(answer: RoutedAnswer) -> None:
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
     context.warn_about_settings()
-    task = task_catalog()[args.task]
     settings = context.loaded.settings
-    if args.offline:
-        settings = settings.replace(air_gapped=True)
     # First, before anything can connect: this process, and the engine host started later.
-    context.guard_network(air_gapped=settings.air_gapped)
-    options = task_options(args)
-    if args.batch and args.task not in BATCH_TASKS:
-        raise UsageError(f"--batch works with {' and '.join(BATCH_TASKS)}.")
-    # Resolved when first needed: `always` answered by the cloud needs no local model at all.
-    model_path = functools.cache(lambda: resolve_model(args.model or settings.model))
-    routing = build_routing(args, context, settings, task.name, options, model_path)
-    if not (routing.mode is CloudPolicy.ALWAYS and routing.may_escalate):
-        model_path()  # the local model answers: say now if there is none, before any input
-    # LoRA adapters attached to the model for this task (`hearth models attach`) load with it.
-    runner = TaskRunner(
-        context.engine, adapters=adapter_lookup(ModelLibrary.for_paths(context.paths))
+    context.guard_network(air_gapped=settings.air_gapped or args.offline)
+    assistant = context.assistant
+    task = assistant.task(args.task)
+    if args.batch and not task.capabilities.batchable:
+        batchable = sorted(n for n, t in assistant.tasks.items() if t.capabilities.batchable)
+        raise UsageError(f"--batch works with {' and '.join(batchable)}.")
+    request = Request(
+        task=task.name,
+        text="",
+        options=task_options(args),
+        model=args.model,
+        cloud=CloudPolicy(args.cloud) if args.cloud else None,
+        offline=args.offline,
+        source="cli",
     )
+    routing = assistant.routing(request)
     with routing.ledger:
-        try:
-            if args.batch:
-                return _run_batch(args, routing, runner, task, options, model_path, settings)
-            return _run_one(args, routing, runner, task, options, model_path, settings)
-        finally:
-            for problem in routing.ledger.problems:
-                warn(problem)
+        check_routing(args, request, routing)
+        if not (routing.mode is CloudPolicy.ALWAYS and routing.may_escalate):
+            assistant.model_path(request)  # answered here: say now if there is no model
+        if args.batch:
+            return _run_batch(args, assistant, routing, task, request)
+        return _run_one(args, assistant, routing, task, request)
 
 
 def _run_one(
     args: argparse.Namespace,
+    assistant: Assistant,
     routing: Routing,
-    runner: TaskRunner,
     task: Task,
-    options: Mapping[str, Any],
-    model_path: Callable[[], Path],
-    settings: Settings,
+    request: Request,
 ) -> int:
-    text = read_input(args.input)
-    cancel = CancelToken()
-    streams = task.name in STREAMING_TASKS and not args.json
+    request = dataclasses.replace(request, text=read_input(args.input))
+    streams = task.capabilities.streams_text and not args.json
     live = streams and not routing.may_escalate
     out: TextIO = sys.stdout
 
@@ -262,39 +273,23 @@ def _run_one(
             "may still go to the cloud"
         )
 
-    def escalating(decision: Decision) -> None:
+    def escalating(explanation: str) -> None:
         assert routing.endpoint is not None
-        progress(
-            f"{decision.explanation} Sending the redacted request to {routing.endpoint.title}."
-        )
+        progress(f"{explanation} Sending the redacted request to {routing.endpoint.title}.")
 
+    sink = AnswerSink(on_text=write if live else None, on_progress=progress, on_escalate=escalating)
     try:
-        routed = route_one(
-            routing,
-            runner,
-            task,
-            text,
-            options,
-            model_path,
-            settings,
-            on_text=write if live else None,
-            on_progress=progress,
-            on_escalate=escalating,
-            cancel=cancel,
-        )
+        answer = assistant.answer(request, sink, routing=routing)
     except KeyboardInterrupt:
-        cancel.cancel()
+        request.cancel.cancel()
         raise
-    report_problems(routed.answer)
+    report_problems(answer)
     if args.json:
-        print_json(result_json(task.name, routed, routing, label_names(task.name, options)))
+        print_json(answer.to_json())
     elif live:
         write("\n")
     else:
-        output = routed.output
-        print(
-            output if isinstance(output, str) else json.dumps(output, indent=2, ensure_ascii=False)
-        )
+        print(answer.text)
     return 0
 
 
@@ -321,32 +316,30 @@ def _batch_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
 
 def _run_batch(
     args: argparse.Namespace,
+    assistant: Assistant,
     routing: Routing,
-    runner: TaskRunner,
     task: Task,
-    options: Mapping[str, Any],
-    model_path: Callable[[], Path],
-    settings: Settings,
+    request: Request,
 ) -> int:
     path = Path(args.batch)
     if not path.is_file():
         raise UsageError(f"The batch file {path} does not exist.")
     total = sum(1 for _ in _batch_lines(path))
-    names = label_names(task.name, options)
     if routing.mode is not CloudPolicy.ALWAYS or routing.endpoint is None:
-        runner.load(model_path(), settings)  # up front: a broken model fails the batch at once
+        # Up front: a broken model fails the batch at once.
+        assistant.warm_up(request.cancel, model=assistant.model_path(request), task=task.name)
     started = time.perf_counter()
     failures = cloud_answers = cloud_failures = 0
     for done, (number, text, problem) in enumerate(_batch_lines(path), 1):
         record: dict[str, Any] = {"line": number}
         if problem is None and text is not None:
             try:
-                routed = route_one(routing, runner, task, text, options, model_path, settings)
-                record.update(result_json(task.name, routed, routing, names))
-                cloud_answers += routed.answer.route == "cloud"
-                cloud_failures += routed.answer.cloud_error is not None
-                if routed.answer.ledger_problem is not None:
-                    record["ledger_problem"] = routed.answer.ledger_problem
+                answer = assistant.answer(dataclasses.replace(request, text=text), routing=routing)
+                record.update(answer.to_json())
+                cloud_answers += answer.route == "cloud"
+                cloud_failures += (
+                    answer.escalation is not None and answer.escalation.error is not None
+                )
             except UsageError as exc:
                 problem = exc.message
             except HearthError as exc:

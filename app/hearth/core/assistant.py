@@ -2,31 +2,49 @@
 
 The window, the command line, the popup and the local API build a `Request` and show the
 `Answer`; everything in between happens here, once: the task's options are checked, the model
-is resolved and checked, its adapters applied, the local model runs, the router decides (the
-policy, air-gapped mode, a calibrated threshold), the cloud is asked (redacted, and only after
-the user agreed when the policy is ask), the answer's flags are computed, and the request is
-recorded in the ledger and, when the user keeps history, in the history.
+is resolved and checked, its adapters applied, the local model runs, its answer's flags lower
+its confidence, the router decides (the policy, air-gapped mode, a calibrated threshold), the
+cloud is asked (redacted, and only after the user agreed when the policy is ask), and the
+request is recorded in the ledger and, when the user keeps history, in the history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import functools
+import json
+import logging
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hearth.core.answer import Answer
+from hearth.core.answer import Answer, Flags
+from hearth.core.answer_assembly import assemble
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.types import LoadInfo
+from hearth.core.errors import Cancelled, HearthError, UsageError
+from hearth.core.hardware import Memory, memory
+from hearth.core.history import HistoryEntry, HistoryStore
+from hearth.core.models.library import ModelLibrary, adapter_lookup
+from hearth.core.models.locate import resolve_model
 from hearth.core.paths import Paths
+from hearth.core.quality.assess import assess, penalised
+from hearth.core.quality.grounding import strip_ungrounded
 from hearth.core.request import AnswerSink, Request
-from hearth.core.routing.router import EscalationPreview
+from hearth.core.routing.policy import Decision
+from hearth.core.routing.router import EscalationPreview, LocalAnswer
+from hearth.core.routing.task_routing import Routing, connect_with_keychain, open_routing
 from hearth.core.settings import Settings
+from hearth.core.tasks.catalog import task_catalog
+from hearth.core.tasks.runner import TaskOutcome, TaskRunner
+from hearth.core.tasks.task import Task
 
 if TYPE_CHECKING:
     from hearth.core.cloud.client import CloudClient
     from hearth.core.cloud.endpoint import CloudEndpoint
     from hearth.core.engine.client import EngineClient
-    from hearth.core.history import HistoryStore
+
+log = logging.getLogger(__name__)
 
 # Shows what would leave the machine and returns whether the user agreed (the ask policy).
 Ask = Callable[[EscalationPreview], bool]
@@ -43,17 +61,211 @@ class Assistant:
         engine: EngineClient,
         *,
         history: HistoryStore | None = None,
-        connect: Callable[[CloudEndpoint], CloudClient] | None = None,
+        library: ModelLibrary | None = None,
+        connect: Callable[[CloudEndpoint], CloudClient] = connect_with_keychain,
+        memory_probe: Callable[[], Memory] = memory,
     ) -> None:
-        raise NotImplementedError
+        self._paths = paths
+        self._settings = settings
+        self._engine = engine
+        self._history = history
+        self._library = library if library is not None else ModelLibrary.for_paths(paths)
+        self._connect = connect
+        # LoRA adapters attached with `hearth models attach` load with their model, for every
+        # front end (they were the CLI's alone).
+        self._runner = TaskRunner(
+            engine, memory_probe=memory_probe, adapters=adapter_lookup(self._library)
+        )
+        # One instance per task for the assistant's life: classify's calibration is reused.
+        self._tasks = task_catalog()
 
-    def answer(self, request: Request, sink: AnswerSink | None = None, ask: Ask | None = None) -> Answer:
-        raise NotImplementedError
+    # -- what front ends ask before a request -----------------------------------------------
 
-    def warm_up(self, cancel: CancelToken | None = None, model: Path | None = None) -> LoadInfo | None:
-        """Start the engine and load the settings' model (or `model`) ahead of the first
-        request; cancellable, and returns at once when cancelled."""
-        raise NotImplementedError
+    @property
+    def tasks(self) -> Mapping[str, Task]:
+        return self._tasks
+
+    def task(self, name: str) -> Task:
+        try:
+            return self._tasks[name]
+        except KeyError:
+            raise UsageError(
+                f"There is no task '{name}'; choose one of: " + ", ".join(sorted(self._tasks))
+            ) from None
+
+    def settings_for(self, request: Request) -> Settings:
+        settings = self._settings()
+        return settings.replace(air_gapped=True) if request.offline else settings
+
+    def model_path(self, request: Request, settings: Settings | None = None) -> Path:
+        settings = settings if settings is not None else self.settings_for(request)
+        if request.model is not None:
+            return resolve_model(request.model)
+        return resolve_model(settings.model)
+
+    def routing(self, request: Request, ask: Ask | None = None) -> Routing:
+        """The routing a request would get (policy, endpoint, threshold, the ledger): front
+        ends read its facts to word refusals and warnings before any input is read. Close
+        its ledger after use (`with routing.ledger:`), or pass it to `answer`."""
+        settings = self.settings_for(request)
+        task = self.task(request.task)
+        return open_routing(
+            settings,
+            self._paths,
+            task,
+            request.options,
+            functools.cache(lambda: self.model_path(request, settings)),
+            override=request.cloud,
+            ask=ask,
+            connect=self._connect,
+            source=request.source,
+            adapter=self._adapter_name,
+        )
+
+    # -- the request path ---------------------------------------------------------------------
+
+    def answer(
+        self,
+        request: Request,
+        sink: AnswerSink | None = None,
+        ask: Ask | None = None,
+        *,
+        routing: Routing | None = None,
+    ) -> Answer:
+        """Answer `request`. Raises a HearthError (or Cancelled) when there is no answer at
+        all; an answer that stands despite a problem carries it in `problems`."""
+        sink = sink if sink is not None else AnswerSink()
+        settings = self.settings_for(request)
+        task = self.task(request.task)
+        model_path = functools.cache(lambda: self.model_path(request, settings))
+        own_routing = routing is None
+        if routing is None:
+            routing = self.routing(request, ask)
+        cancel = request.cancel
+        ran: list[tuple[TaskOutcome, Flags]] = []
+
+        def local() -> LocalAnswer:
+            outcome = self._runner.run(
+                task,
+                request.text,
+                request.options,
+                model_path(),
+                settings,
+                on_event=sink.engine_event,
+                on_progress=sink.on_progress,
+                on_load_progress=sink.on_load_progress,
+                cancel=cancel,
+            )
+            outcome, flags = _checked(task, request, outcome)
+            ran.append((outcome, flags))
+            return _local_answer(outcome)
+
+        def escalating(decision: Decision) -> None:
+            if sink.on_escalate is not None:
+                sink.on_escalate(decision.explanation)
+
+        try:
+            cloud = task.cloud_request(
+                request.text, request.options, structured_output=routing.structured_output
+            )
+            routed = routing.router.run(
+                task.name,
+                cloud.request,
+                local,
+                threshold=routing.threshold,
+                request_text=request.text,
+                on_cloud_text=sink.on_cloud_text,
+                on_escalate=escalating,
+                cancel=cancel,
+                read_cloud=cloud.read,
+            )
+            outcome, flags = ran[-1] if ran else (None, Flags())
+            problems = [*routing.problems]
+            if routed.ledger_problem is not None:
+                problems.append(routed.ledger_problem)
+            answer = assemble(request, routing, routed, outcome, flags, ())
+            problems.extend(self._remember(request, answer, settings))
+            problems.extend(routing.ledger.problems)
+            if problems:
+                answer = assemble(request, routing, routed, outcome, flags, tuple(problems))
+            return answer
+        finally:
+            if own_routing:
+                routing.ledger.close()
+
+    def warm_up(
+        self, cancel: CancelToken | None = None, model: Path | None = None, task: str | None = None
+    ) -> LoadInfo | None:
+        """Start the engine and load the settings' model (or `model`, with the adapter it has
+        for `task`) before the first request. Cancellable: a cancel during the load stops it
+        and returns None."""
+        settings = self._settings()
+        try:
+            if model is None and settings.model is None:
+                self._runner.start_engine()
+                return None
+            path = model if model is not None else resolve_model(settings.model)
+            info, _ = self._runner.load(path, settings, cancel=cancel, task=task)
+        except Cancelled:
+            return None
+        return info
 
     def close(self) -> None:
-        raise NotImplementedError
+        self._engine.close()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _adapter_name(self, task: str, model: Path) -> str | None:
+        found = adapter_lookup(self._library)(task, model)
+        return None if found is None else f"{found[0]}@{found[1]}"
+
+    def _remember(self, request: Request, answer: Answer, settings: Settings) -> list[str]:
+        if self._history is None:
+            return []
+        try:
+            entry = HistoryEntry.from_outcome(answer.to_json(), request.text, request.options)
+            self._history.record(entry, keep_history=settings.keep_history)
+        except HearthError as exc:
+            return [exc.message]
+        return []
+
+
+def _checked(task: Task, request: Request, outcome: TaskOutcome) -> tuple[TaskOutcome, Flags]:
+    """The local answer's flags (what it cannot vouch for), its confidence lowered for each,
+    and, for a strict extraction, the values not found in the text set to null."""
+    result = outcome.result
+    echo = result.details.get("echo_removed")
+    flags = assess(
+        task.name,
+        request.text,
+        request.options,
+        result.output,
+        echo_removed=echo if isinstance(echo, str) else None,
+    )
+    output = result.output
+    if request.options.get("strict") and flags.ungrounded:
+        output = strip_ungrounded(output, flags.ungrounded)
+    confidence = penalised(result.confidence, flags)
+    if confidence == result.confidence and output is result.output:
+        return outcome, flags
+    details = dict(result.details)
+    if output is not result.output:
+        details["json"] = json.dumps(output, ensure_ascii=False)
+    result = dataclasses.replace(result, output=output, confidence=confidence, details=details)
+    return dataclasses.replace(outcome, result=result), flags
+
+
+def _local_answer(outcome: TaskOutcome) -> LocalAnswer:
+    output = outcome.output
+    if isinstance(output, str):
+        text = output
+    else:
+        text = str(outcome.result.details.get("json") or json.dumps(output, ensure_ascii=False))
+    usage = outcome.result.usage
+    return LocalAnswer(
+        text=text,
+        model=outcome.load.model_name,
+        confidence=outcome.confidence,
+        tokens_in=usage.prompt_tokens,
+        tokens_out=usage.output_tokens,
+    )

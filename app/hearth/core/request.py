@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from hearth.core.cancel import CancelToken
@@ -49,7 +48,7 @@ class Request:
     task: str  # a name in the task catalog
     text: str
     options: Mapping[str, Any] = field(default_factory=dict)
-    model: Path | None = None  # None: the model in the settings
+    model: str | None = None  # a .gguf path or a model id; None: the model in the settings
     cloud: CloudPolicy | None = None  # overrides the settings' policy for this request
     offline: bool = False  # air-gapped for this request, whatever the settings say
     source: str = "cli"  # one of SOURCES

@@ -34,6 +34,7 @@ class LedgerEntry:
     cloud_cost_usd: float | None = None  # estimated; None when unpriced or nothing was sent
     redactions: int = 0  # distinct values replaced by placeholders before sending
     request_text: str | None = None  # kept only when the user keeps history
+    source: str | None = None  # the front end that asked: window, cli, popup, api
     time: str | None = None  # ISO 8601 UTC; set by the ledger when None
     id: int | None = None  # set by the ledger
 

@@ -28,7 +28,7 @@ from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.summary import LedgerSummary, summarize
 from hearth.core.paths import Paths
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the source column
 FILE_NAME = "ledger.sqlite3"
 
 _SCHEMA = """
@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS requests (
     latency_ms REAL,
     cloud_cost_usd REAL,
     redactions INTEGER NOT NULL DEFAULT 0,
-    request_text TEXT
+    request_text TEXT,
+    source TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_time ON requests (time);
 """
@@ -280,7 +281,10 @@ def _prepare(conn: sqlite3.Connection) -> None:
             if statement.strip():
                 conn.execute(statement)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(requests)")}
+        if "source" not in columns:  # a version 1 file: rows from before sources were kept
+            conn.execute("ALTER TABLE requests ADD COLUMN source TEXT")
+        if version < SCHEMA_VERSION:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     # A newer Hearth's file (user_version > ours) only ever adds columns: rows are still
     # written by column name, and read by the names this version knows.

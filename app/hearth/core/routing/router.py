@@ -28,8 +28,8 @@ from hearth.core.cloud.messages import CloudAnswer, CloudPayload, CloudRequest, 
 from hearth.core.errors import Cancelled, CloudError, HearthError
 from hearth.core.ledger.entry import LedgerEntry
 from hearth.core.ledger.store import Ledger
-from hearth.core.routing.policy import Action, Decision, RoutingPolicy, decide
 from hearth.core.privacy.redaction import Redaction, Redactor, StreamingRestorer
+from hearth.core.routing.policy import Action, Decision, RoutingPolicy, decide
 
 if TYPE_CHECKING:
     # Annotations only: httpx and keyring take a third of a second to import, and a request
@@ -139,6 +139,7 @@ class Router:
         ledger: Ledger | None,
         ask: Callable[[EscalationPreview], bool] | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        source: str | None = None,
     ) -> None:
         """`connect` makes the client for the endpoint when the first escalation needs it
         (reading the key from the keychain); `ask` shows the preview and returns the user's
@@ -152,6 +153,7 @@ class Router:
         self._ledger = ledger
         self._ask = ask
         self._clock = clock
+        self._source = source  # the front end that asked, for the ledger
 
     def decide(
         self,
@@ -349,6 +351,7 @@ class Router:
             latency_ms=round(answer.latency_ms, 2),
             redactions=sum(answer.redactions.values()),
             request_text=request_text,
+            source=self._source,
         )
 
     def _threshold(self, threshold: float | None) -> float:
@@ -380,6 +383,7 @@ class Router:
             escalation_reason=str(outcome.decision.reason),
             cloud_status="cancelled",
             sent_to_cloud=True,
+            source=self._source,
         )
         # The cancel goes on either way; there is no answer to attach a problem to.
         with contextlib.suppress(HearthError):

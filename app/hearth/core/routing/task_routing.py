@@ -50,6 +50,7 @@ class Routing:
     endpoint: CloudEndpoint | None
     threshold: float | None  # None: the policy's (the settings')
     threshold_source: str  # "calibrated" | "settings"
+    settings: Settings  # as the request is answered (air-gapped for an --offline run)
     problems: list[str] = field(default_factory=list)  # to show the user; nothing failed
 
     @property
@@ -78,19 +79,24 @@ def connect_with_keychain(endpoint: CloudEndpoint) -> CloudClient:
 def open_routing(
     settings: Settings,
     paths: Paths,
-    task_name: str,
+    task: Task,
     options: Mapping[str, Any],
     model_path: Callable[[], Path],
     *,
     override: CloudPolicy | None = None,
     ask: Callable[[EscalationPreview], bool] | None = None,
     connect: Callable[[CloudEndpoint], CloudClient] = connect_with_keychain,
+    source: str | None = None,
+    adapter: Callable[[str, Path], str | None] | None = None,
 ) -> Routing:
     """The routing of `task_name` under `settings` (air-gapped wins over every policy).
 
     `ask` shows an escalation preview and returns the user's choice; without it the router is
     headless and the ask policy never sends anything. `model_path` is called only to look up a
-    calibrated threshold (classify under auto or ask)."""
+    calibrated threshold (a task with `calibrated_threshold`, under auto or ask); `adapter`
+    names the LoRA adapter that loads with the model for the task, which is part of what a
+    threshold was calibrated with. `source` is recorded in the ledger (window, cli, api...)."""
+    task_name = task.name
     policy = RoutingPolicy.from_settings(settings, override=override)
     mode = policy.for_task(task_name)
     air_gapped = settings.air_gapped
@@ -100,20 +106,23 @@ def open_routing(
 
         endpoint = endpoint_from(settings)
     problems: list[str] = []
-    threshold, source = None, "settings"
-    if task_name == "classify" and mode in (CloudPolicy.AUTO, CloudPolicy.ASK) and not air_gapped:
+    threshold, threshold_source = None, "settings"
+    calibrated = task.capabilities.calibrated_threshold
+    if calibrated and mode in (CloudPolicy.AUTO, CloudPolicy.ASK) and not air_gapped:
         labels = options.get("labels")
         if labels is not None:
             store = ThresholdStore(threshold_path(paths))
+            model = model_path().resolve()
             key = threshold_key(
                 parse_labels(labels),
-                model_path().resolve(),
+                model,
                 contextual=options.get("calibrate", "on") != "off",
+                adapter=None if adapter is None else adapter(task_name, model),
             )
             stored = store.get(key)
             problems.extend(store.problems)
             if stored is not None:
-                threshold, source = stored.threshold, "calibrated"
+                threshold, threshold_source = stored.threshold, "calibrated"
     ledger = Ledger(
         ledger_path(paths),
         keep_history=settings.keep_history,
@@ -128,8 +137,20 @@ def open_routing(
         redactor=Redactor(settings.redaction_names),
         ledger=ledger,
         ask=ask,
+        source=source,
     )
-    return Routing(router, ledger, policy, mode, air_gapped, endpoint, threshold, source, problems)
+    return Routing(
+        router,
+        ledger,
+        policy,
+        mode,
+        air_gapped,
+        endpoint,
+        threshold,
+        threshold_source,
+        settings,
+        problems,
+    )
 
 
 def local_answer(outcome: TaskOutcome) -> LocalAnswer:

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from hearth.core.files.atomic_write import write_atomically
 from hearth.core.errors import HearthError
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.paths import Paths
 from hearth.core.tasks.labels import Label, fingerprint
 
@@ -31,8 +31,14 @@ def threshold_path(paths: Paths) -> Path:
     return paths.data_dir / FILE_NAME
 
 
-def threshold_key(labels: Sequence[Label], model: Path, *, contextual: bool) -> str:
-    return f"{fingerprint(labels)}|{'ctx' if contextual else 'raw'}|{model}"
+def threshold_key(
+    labels: Sequence[Label], model: Path, *, contextual: bool, adapter: str | None = None
+) -> str:
+    """A threshold holds for the label set, the calibration mode, the model and the LoRA
+    adapter that loads with it for the task: calibrated without the adapter, it says nothing
+    of answers made with it."""
+    key = f"{fingerprint(labels)}|{'ctx' if contextual else 'raw'}|{model}"
+    return key if adapter is None else f"{key}|lora={adapter}"
 
 
 @dataclass(frozen=True)
