@@ -25,7 +25,6 @@ from hearth.cli.context import CommandContext
 from hearth.cli.output import print_json
 from hearth.cli.run_command import read_json, warn
 from hearth.core.errors import HearthError, UsageError
-from hearth.core.models.locate import resolve_model
 from hearth.core.evaluation.calibration import (
     ReliabilityBin,
     Scored,
@@ -35,6 +34,8 @@ from hearth.core.evaluation.calibration import (
     recommend_threshold,
     reliability_table,
 )
+from hearth.core.files.bounded_read import iter_lines
+from hearth.core.models.locate import resolve_model
 from hearth.core.routing.threshold_store import (
     StoredThreshold,
     ThresholdStore,
@@ -82,18 +83,21 @@ class Example:
     label: str  # one of the label names, as the label set spells it
 
 
+MAX_EXAMPLES = 100_000
+
+
 def read_examples(path: Path, labels: Sequence[Label]) -> list[Example]:
     """Every line's example; any bad line is a usage error naming it: a threshold measured on
     mislabelled data would be wrong without anyone noticing."""
     by_key = {label.name.casefold(): label.name for label in labels}
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except FileNotFoundError:
-        raise UsageError(f"The examples file {path} does not exist.") from None
-    except OSError as exc:
-        raise UsageError(f"Cannot read the examples file {path}: {exc.strerror or exc}.") from None
-    examples = []
-    for number, line in enumerate(lines, 1):
+    examples: list[Example] = []
+    # Bounded line by line (/dev/zero is one endless line) and in number (a FIFO may not end).
+    for number, line in iter_lines(path):
+        if len(examples) >= MAX_EXAMPLES:
+            raise UsageError(
+                f"{path} has more than {MAX_EXAMPLES} examples; calibrating needs a few hundred. "
+                "Use a sample of them."
+            )
         if not line.strip():
             continue
         try:

@@ -464,3 +464,14 @@ def test_no_template_and_no_known_marker_is_a_clear_error(source: str | None) ->
 def test_a_broken_own_template_is_not_replaced_by_a_fallback() -> None:
     with pytest.raises(ChatTemplateError, match="broken"):
         choose("{% if %}", {"<|im_start|>"})
+
+
+def test_a_long_text_is_not_blamed_on_the_template() -> None:
+    """Over 4 million characters of the user's own text: the template only copied it, so the
+    size is the text's to report (the engine counts it in tokens), not a faulty template."""
+    text = "word " * 1_000_000  # 5,000,000 characters
+
+    rendered = template(CHATML_TEMPLATE).render([SYSTEM, Message("user", text)])
+
+    assert len(rendered) > MAX_RENDERED_CHARS
+    assert text in rendered

@@ -22,7 +22,9 @@ from hearth.core.errors import ChatTemplateError
 
 __all__ = ["ChatTemplate", "FallbackFormat", "Message", "choose_template", "fold_system_into_user"]
 
-# A rendered prompt larger than this is a template gone wrong, not a conversation.
+# A rendered prompt larger than this plus the messages it carries (twice over, for templates
+# that repeat a turn) is a template gone wrong, not a conversation. Relative to the messages:
+# a long text is the text's size to report (the engine does, in tokens), not the template's.
 MAX_RENDERED_CHARS = 4_000_000
 # Integers past this size are not counters or lengths but an attempt to exhaust the CPU.
 _MAX_INT_BITS = 4096
@@ -163,10 +165,11 @@ class ChatTemplate:
         }
         parts: list[str] = []
         size = 0
+        allowed = MAX_RENDERED_CHARS + 2 * sum(len(m.content) for m in messages)
         try:
             for chunk in self._template.generate(context):
                 size += len(chunk)
-                if size > MAX_RENDERED_CHARS:
+                if size > allowed:
                     raise _too_long()
                 parts.append(chunk)
         except jinja2.exceptions.SecurityError as exc:

@@ -14,11 +14,13 @@ result reports, rather than refusing the many ordinary schemas that use them.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from hearth.core.errors import UsageError
+from hearth.core.files.bounded_read import SCHEMA_LIMIT, read_text
 
 _STR = {"type": "string", "maxLength": 200}
 _DATE = {"type": "string", "maxLength": 40, "description": "as written, or ISO 8601"}
@@ -150,13 +152,16 @@ def load_schema(spec: str) -> dict[str, Any]:
     if spec in BUILT_IN:
         return BUILT_IN[spec]
     path = Path(spec)
-    try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not os.path.exists(path):
         raise UsageError(
             f"Schema {spec} is neither a built-in schema ({', '.join(BUILT_IN)}) nor a file."
-        ) from None
-    except (OSError, ValueError) as exc:
+        )
+    text = read_text(path, SCHEMA_LIMIT)  # /dev/zero is not a schema: read at most 1 MB
+    try:
+        schema = json.loads(text)
+    except RecursionError:
+        raise UsageError(f"The JSON Schema in {path} is nested too deeply to read.") from None
+    except ValueError as exc:
         raise UsageError(f"Cannot read the JSON Schema in {path}: {exc}") from None
     check_schema(schema)
     return schema  # type: ignore[no-any-return]
@@ -168,11 +173,14 @@ def check_schema(schema: Any) -> None:
     if not isinstance(schema, dict):
         kind = "null" if schema is None else type(schema).__name__
         raise UsageError(f"The JSON Schema is invalid: it must be a JSON object, not a {kind}.")
+    check_schema_size(schema)  # first: jsonschema itself recurses, and can run out of stack
     try:
         validator = jsonschema.validators.validator_for(schema)
         validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        raise UsageError(f"The JSON Schema is invalid: {exc.message}") from None
+        raise UsageError(f"The JSON Schema is invalid: {_one_line(exc.message)}") from None
+    except RecursionError:
+        raise UsageError(f"The JSON Schema is nested too deeply (at most {MAX_DEPTH}).") from None
     unsupported = sorted(_unsupported_keywords(schema))
     if unsupported:
         raise UsageError(
@@ -182,7 +190,139 @@ def check_schema(schema: Any) -> None:
         )
     ref_problem = _external_refs(schema)
     if ref_problem:
-        raise UsageError(f"Only local references (#/...) are supported; found {ref_problem}.")
+        raise UsageError(
+            f"Only local references (#/...) are supported; found {_one_line(ref_problem)}."
+        )
+    _check_local_refs(schema)
+
+
+# What a model can be made to follow. Past these a schema breaks the engine's grammar
+# converter or the interpreter's stack (an empty enum crashed the engine; 1,000 levels of
+# nesting ran out of recursion), or makes a grammar too large to decode with.
+MAX_DEPTH = 64  # levels of the JSON (an object and its "properties" are two)
+MAX_ENUM = 1000
+MAX_NODES = 5000
+MAX_TEXT = 2000  # characters of one string in a schema (a description, a pattern, a value)
+
+
+def check_schema_size(schema: Any) -> None:
+    """Refuse, in one line naming what is too big, a schema no model can be held to.
+
+    Iterative, so a schema nested thousands of levels deep is measured, not recursed into."""
+    nodes = 0
+    stack: list[tuple[Any, int, str]] = [(schema, 1, "#")]
+    while stack:
+        node, depth, where = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise UsageError(
+                f"The JSON Schema is too large: more than {MAX_NODES} parts. Make it smaller."
+            )
+        if depth > MAX_DEPTH:
+            raise UsageError(
+                f"The JSON Schema is nested too deeply: more than {MAX_DEPTH} levels (at "
+                f"{_one_line(where)[:80]}). Flatten it."
+            )
+        if isinstance(node, str) and len(node) > MAX_TEXT:
+            raise UsageError(
+                f"The JSON Schema holds a text of {len(node)} characters at {where[:80]}; at "
+                f"most {MAX_TEXT} fit in a schema. Shorten it."
+            )
+        if isinstance(node, Mapping):
+            enum = node.get("enum")
+            if isinstance(enum, list) and not enum:
+                raise UsageError(
+                    f"The JSON Schema has an empty enum at {where[:80]}: no value could ever "
+                    "match it. List the allowed values, or remove the enum."
+                )
+            if isinstance(enum, list) and len(enum) > MAX_ENUM:
+                raise UsageError(
+                    f"The JSON Schema's enum at {where[:80]} lists {len(enum)} values; at most "
+                    f"{MAX_ENUM} can be enforced. Use a pattern or a plain string instead."
+                )
+            for key, value in node.items():
+                if isinstance(key, str) and len(key) > MAX_TEXT:
+                    raise UsageError(
+                        f"The JSON Schema has a name of {len(key)} characters; at most "
+                        f"{MAX_TEXT}. Shorten it."
+                    )
+                stack.append((value, depth + 1, f"{where}/{key}"))
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1, f"{where}/{i}") for i, value in enumerate(node))
+
+
+def _check_local_refs(schema: Mapping[str, Any]) -> None:
+    """Every local $ref points at something, and none is a loop that consumes nothing
+    ({"$ref": "#"}, or two definitions naming each other): a grammar for those never ends."""
+    for node in _nodes(schema):
+        if _reaches_itself(schema, node):
+            raise UsageError(
+                "The JSON Schema's $ref entries form a loop with no value in between, so no "
+                "output could ever complete it. Make each reference lead to a value."
+            )
+
+
+def _nodes(schema: Any) -> list[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = []
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            found.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _resolve(schema: Mapping[str, Any], ref: str) -> Any:
+    target: Any = schema
+    for raw in ref.removeprefix("#").split("/")[1:] if ref != "#" else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, Mapping) and part in target:
+            target = target[part]
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        else:
+            raise UsageError(
+                f"The JSON Schema refers to {_one_line(ref)[:80]}, which it does not define."
+            )
+    return target
+
+
+def _reaches_itself(schema: Mapping[str, Any], start: Mapping[str, Any]) -> bool:
+    """Whether following $ref and the combinators (which add no characters) from `start`
+    comes back to it."""
+    seen: set[int] = set()
+    stack: list[Any] = [_step(schema, start)]
+    while stack:
+        for node in stack.pop():
+            if node is start:
+                return True
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append(_step(schema, node))
+    return False
+
+
+def _step(schema: Mapping[str, Any], node: Any) -> list[Any]:
+    """The schemas `node` stands for without producing output of its own."""
+    if not isinstance(node, Mapping):
+        return []
+    nexts: list[Any] = []
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        nexts.append(_resolve(schema, ref))
+    for key in ("anyOf", "oneOf", "allOf"):
+        value = node.get(key)
+        if isinstance(value, list):
+            nexts.extend(value)
+    return nexts
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _unsupported_keywords(schema: Any) -> set[str]:
