@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hearth.core.errors import ModelFileError, UsageError
+from hearth.core.errors import ErrorKind, ModelFileError, UsageError
 from hearth.core.models.catalog import Catalog, CatalogError, load_catalog
 from hearth.core.models.entry import Kind, ModelEntry
 from hearth.core.models.gguf_header import read_gguf_header
@@ -26,7 +26,8 @@ def resolve_model(
     if spec is None or not spec.strip():
         raise UsageError(
             "No model chosen. Pass --model with a model id (`hearth models list`) or the path "
-            "to a .gguf file, or pick a model in the app (it is remembered in the settings)."
+            "to a .gguf file, or pick a model in the app (it is remembered in the settings).",
+            kind=ErrorKind.MODEL_MISSING,
         )
     path = Path(spec).expanduser()
     looks_like_path = path.suffix.lower() == ".gguf" or os.sep in spec or "/" in spec
@@ -42,7 +43,9 @@ def resolve_model(
             )
         check_unchanged(entry)
         return entry.file
-    raise ModelFileError(_unknown(spec, catalog))
+    raise ModelFileError(
+        _unknown(spec, catalog), kind=ErrorKind.MODEL_MISSING, facts={"spec": spec}
+    )
 
 
 def check_unchanged(entry: ModelEntry) -> None:
