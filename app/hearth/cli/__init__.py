@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "cloud": "hearth.cli.cloud_command",
     "ledger": "hearth.cli.ledger_command",
     "calibrate": "hearth.cli.calibrate_command",
+    "eval": "hearth.cli.eval_command",
     "models": "hearth.cli.models_command",
     "bench": "hearth.cli.bench_command",
     "quick": "hearth.cli.quick_command",

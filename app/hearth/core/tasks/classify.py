@@ -241,6 +241,11 @@ def _names_request(text: str, labels: Sequence[Label]) -> ScoreRequest:
     )
 
 
+def label_probabilities(logprobs: Sequence[float]) -> list[float]:
+    """The engine's candidate log-probabilities as probabilities over the labels only."""
+    return _normalise(logprobs)[0]
+
+
 def _normalise(logprobs: Sequence[float]) -> tuple[list[float], float]:
     """Probabilities over the labels only (summing to 1), and the mass they had in all."""
     top = max(logprobs)
