@@ -8,7 +8,7 @@ paragraph and sentence boundaries, each part summarized, and the part summaries 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hearth.core.cancel import CancelToken
@@ -16,9 +16,11 @@ from hearth.core.cloud.messages import CloudRequest
 from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest
 from hearth.core.errors import InputTooLong
+from hearth.core.tasks.citations import check_citations
 from hearth.core.tasks.cleanup import strip_chatter
 from hearth.core.tasks.cloud_form import CloudTask, read_text
 from hearth.core.tasks.confidence import generation_confidence
+from hearth.core.tasks.document_split import Part, citation_kind, marked_text, split_document
 from hearth.core.tasks.task import (
     Capabilities,
     EnginePort,
@@ -61,6 +63,25 @@ GRAMMARS = {
     ),
 }
 
+# A document's pages or sections are marked in the prompt ([page 3]); the points of these
+# styles must end with the source they come from, and each citation is checked afterwards.
+CITED_STYLES = ("key-points", "list")
+CITE = {
+    "page": "Parts of the text are marked with their page, like [page 3], or its points end "
+    "with their page in brackets. End every point with the page it comes from, like (page 3).",
+    "section": "Parts of the text are marked with their section, like [section: Costs], or "
+    "its points end with their section in brackets. End every point with the section it "
+    "comes from, like (section: Costs).",
+}
+_CITE_RULES = {
+    "page": r'cite ::= "(page " [1-9] [0-9]* ")"',
+    "section": r'cite ::= "(section: " [^\n()]+ ")"',
+}
+_CITED_ITEMS = {
+    "key-points": r'item ::= "- " [^\n(]+ cite "\n"',
+    "list": r'item ::= [1-9] [0-9]? ". " [^\n(]+ cite "\n"',
+}
+
 MAX_SUMMARY_TOKENS = 400
 _MARGIN_TOKENS = 32  # template framing the count of the parts does not see
 MAX_ROUNDS = 4
@@ -82,16 +103,22 @@ class Summarize:
         self._part_share = part_share
 
     def build_request(
-        self, text: str, style: str, max_tokens: int = MAX_SUMMARY_TOKENS
+        self, text: str, style: str, max_tokens: int = MAX_SUMMARY_TOKENS, cite: str | None = None
     ) -> GenerateRequest:
+        """`cite`: "page" or "section" to have every point end with its source."""
+        instructions = f"{SYSTEM}\n\n{STYLES[style]}"
+        grammar = GRAMMARS.get(style)
+        if cite is not None and style in CITED_STYLES:
+            instructions = f"{instructions} {CITE[cite]}"
+            grammar = "\n".join(["root ::= item+", _CITED_ITEMS[style], _CITE_RULES[cite]])
         return GenerateRequest(
             messages=(
-                Message("system", f"{SYSTEM}\n\n{STYLES[style]}"),
+                Message("system", instructions),
                 Message("user", f"Text to summarize:\n\n{text}"),
             ),
             max_tokens=max_tokens,
             temperature=0.2,
-            grammar=GRAMMARS.get(style),
+            grammar=grammar,
             logprobs=True,
         )
 
@@ -114,11 +141,17 @@ class Summarize:
         sink: TaskSink,
         cancel: CancelToken | None = None,
     ) -> TaskResult:
-        text = clean_input(text)
+        text = source = clean_input(text)
         style = choice(self, options, "style")
         usage = Usage()
         parts_summarized = 0
         rounds = 0
+        # A document (pages from a PDF, headings from Word or a web page) is split on its own
+        # structure, marked in the prompt, and its key points and list items cite their source.
+        structure = citation_kind(text)
+        cite = structure if style in CITED_STYLES else None
+        if structure is not None:
+            text = marked_text(text)
         size = engine.count_tokens([text], cancel=cancel)[0]
         while True:
             budget = self._text_budget(engine, style, cancel)
@@ -130,15 +163,28 @@ class Summarize:
                     "The text is too long to summarize even in parts with this context size. "
                     "Raise the context size in settings, or summarize it in pieces."
                 )
-            parts = split_to_fit(text, budget, lambda t: engine.count_tokens(t, cancel=cancel))
+
+            def count(t: Sequence[str]) -> list[int]:
+                return engine.count_tokens(t, cancel=cancel)
+
+            if structure is not None and rounds == 1:
+                parts = split_document(source, budget, count)
+            else:
+                parts = [Part(piece, ()) for piece in split_to_fit(text, budget, count)]
             # Part summaries are a fraction of a part, so each round shrinks the text and the
             # rounds end even when the model rambles.
             part_tokens = max(16, min(MAX_SUMMARY_TOKENS, int(budget * self._part_share)))
             summaries = []
             for i, part in enumerate(parts, 1):
-                sink.progress(f"Summarizing part {i} of {len(parts)}")
+                where = f" ({part.describe()})" if part.labels else ""
+                sink.progress(f"Summarizing part {i} of {len(parts)}{where}")
                 quiet = TaskSink(on_progress=sink.on_progress)
-                request = self.build_request(part, "summary", part_tokens)
+                # Cited points, when the answer must cite: the combining step keeps them.
+                request = (
+                    self.build_request(part.text, "key-points", part_tokens, cite=cite)
+                    if cite is not None
+                    else self.build_request(part.text, "summary", part_tokens)
+                )
                 result = run_generation(engine, request, quiet, usage, cancel)
                 summaries.append(strip_chatter(result.text))
             parts_summarized += len(parts)
@@ -151,14 +197,18 @@ class Summarize:
                     "settings, or use a stronger model."
                 )
             sink.progress("Combining the parts")
-        final_request = self.build_request(text, style, _answer_tokens(engine))
+        final_request = self.build_request(text, style, _answer_tokens(engine), cite=cite)
         final = run_generation(engine, final_request, sink, usage, cancel)
+        output = strip_chatter(final.text)
         details: dict[str, Any] = {"style": style}
         if parts_summarized:
             details["parts"] = parts_summarized
             details["rounds"] = rounds
+        if cite is not None:
+            output, checked = check_citations(output, source)
+            details["citations"] = checked.to_json()
         return TaskResult(
-            output=strip_chatter(final.text),
+            output=output,
             confidence=generation_confidence(final.token_logprobs),
             finish_reason=final.finish_reason,
             details=details,
