@@ -5,6 +5,9 @@ real command (in process where capsys is enough, as a subprocess where the proce
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from hearth.core.paths import Paths
 from tests.core.cloud.fake_provider import FakeProvider, completion
 from tests.gguf_factory import ModelSpec, write_model
 from tests.hostile_models import HOSTILE, write_hostile
+from tests.test_cli import hearth_command
 from tests.test_cli_cloud import hearth_in_process as in_process
 
 pytestmark = pytest.mark.usefixtures("keychain")
@@ -160,3 +164,89 @@ def test_a_linked_file_inside_the_models_folder_is_never_deleted_by_remove(
 
     assert code == 0, err
     assert inside.exists()
+
+
+# -- 9. small things a user meets ------------------------------------------------------------
+
+
+def test_a_reader_that_stops_early_ends_hearth_quietly(tiny_model: Path, tmp_path: Path) -> None:
+    """`hearth run ... | head -c 1`: no 'unexpected internal error', no traceback."""
+    text = tmp_path / "text.txt"
+    text.write_text("The invoice is due on Friday. " * 20)
+    proc = subprocess.Popen(
+        [*hearth_command(), "run", "rewrite", "--model", str(tiny_model), "--input", str(text)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    with proc.stdout:
+        proc.stdout.read(1)  # then closed: the reader has what it wanted
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    code = proc.wait(timeout=120)
+    assert "error" not in err
+    assert "Traceback" not in err
+    assert code in (0, 141)
+
+
+def test_stdout_to_a_full_disk_is_one_clear_line(tiny_model: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [*hearth_command(), "models", "catalog", "--json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: could not write the output")
+    assert "internal" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_ascii_only_terminal_gets_escapes_not_an_internal_error(tiny_model: Path) -> None:
+    result = subprocess.run(
+        [*hearth_command(), "run", "classify", "--model", str(tiny_model), "--labels",
+         "café,thé", "--json"],
+        input="Un café, s'il vous plaît ☕".encode(),
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode("ascii")  # nothing but ASCII reached the terminal
+    assert json.loads(out)["label"] in ("café", "thé")
+
+
+def test_ctrl_c_while_starting_prints_no_traceback() -> None:
+    proc = subprocess.Popen(
+        [*hearth_command(), "models", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.send_signal(signal.SIGINT)  # at once: while Python is still importing Hearth
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert "KeyboardInterrupt" not in err
+    assert proc.returncode in (130, -signal.SIGINT, 0)
+
+
+def test_ledger_recent_with_an_absurd_number_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = in_process(capsys, "ledger", "--recent", "99999999999999999999")
+    assert code == 2
+    assert "99999999999999999999 is not from 0 to 1000000" in err
+
+
+def test_reading_the_ledger_creates_and_writes_nothing(
+    hearth_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = in_process(capsys, "ledger", "--recent", "3")
+
+    assert code == 0, err
+    assert "No requests" in out
+    assert not (hearth_home / "data").exists()  # a reader needs no write access anywhere

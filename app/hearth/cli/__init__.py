@@ -7,10 +7,33 @@ of design.md's contract; a traceback only with --debug.
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the interrupt handler goes in before the imports that take time)
+import os
+import signal
+import sys
+import threading
+
+
+def _interrupted_while_starting(_signum: int, _frame: object) -> None:
+    """Ctrl+C before `main` is running (while Python imports Hearth): no traceback."""
+    sys.stderr.write("error: cancelled\n")
+    os._exit(130)
+
+
+# First, before the imports below take their tenth of a second. `main` puts Python's own
+# handler back (KeyboardInterrupt, which it turns into a clean cancel).
+if (
+    threading.current_thread() is threading.main_thread()
+    and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+):
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
 import argparse
+import codecs
+import contextlib
+import errno
 import importlib
 import logging
-import sys
 import traceback
 from collections.abc import Sequence
 from types import ModuleType
@@ -77,12 +100,18 @@ def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell shows for a tool ended by SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == [HOST_SUBCOMMAND]:
         # The engine host: the only place llama.cpp is loaded. Kept out of the parser so it
         # stays hidden, and imported late so the app process never loads llama_cpp.
         return int(importlib.import_module("hearth.core.engine.host").main())
+    _tolerate_narrow_encodings()
     debug = "--debug" in args_list
     try:
         modules = _command_modules(args_list)
@@ -92,7 +121,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args([*args_list, "gui"])
         name = args.command
         with CommandContext.create() as context:
-            return int(modules[name].run(args, context))
+            code = int(modules[name].run(args, context))
+        # Inside the funnel: a full disk or a closed pipe shows up at this last flush.
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # `hearth ... | head`: the reader has all it wanted. Quiet, like other Unix tools.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if not _is_output_error(exc):
+            raise _unexpected(exc, args_list, debug) from None
+        _silence_stdout()
+        print(
+            f"error: could not write the output ({exc.strerror or exc}); the disk or "
+            "device it goes to may be full. Free some space or send it elsewhere.",
+            file=sys.stderr,
+        )
+        return 1
     except HearthError as exc:
         if debug:
             traceback.print_exc()
@@ -103,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Cancelled, KeyboardInterrupt):
         print("error: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
+    except _Reported as reported:
+        return reported.code
     except Exception as exc:  # the last funnel: no traceback for users
         if debug:
             traceback.print_exc()
@@ -116,3 +165,75 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+class _Reported(Exception):
+    """An unexpected error already reported on stderr; carries the exit status."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def _unexpected(exc: BaseException, args_list: Sequence[str], debug: bool) -> _Reported:
+    if debug:
+        traceback.print_exception(exc)
+    log = crash_log.log_path()
+    if log is not None:
+        logging.getLogger("hearth").error("unexpected error running %s: %s", args_list, exc)
+    where = f"Details are in {log}." if log else "Run again with --debug for details."
+    print(
+        f"error: unexpected internal error ({type(exc).__name__}: {exc}). {where} "
+        "Please report it.",
+        file=sys.stderr,
+    )
+    return _Reported(1)
+
+
+def _is_output_error(exc: OSError) -> bool:
+    """Writing stdout failed: the disk behind it is full, or the device failed."""
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush of what is still
+    buffered cannot fail again (and print its own complaint) on the way out."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    """\\uXXXX for what the encoding cannot hold: valid inside a --json string, and
+    readable in plain text."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    escaped: list[str] = []
+    for char in error.object[error.start : error.end]:
+        units = char.encode("utf-16-be")
+        escaped.extend(
+            f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)
+        )
+    return "".join(escaped), error.end
+
+
+_JSON_ESCAPE = "hearth-json-escape"
+codecs.register_error(_JSON_ESCAPE, _json_escape)
+
+
+def _tolerate_narrow_encodings() -> None:
+    """PYTHONIOENCODING=ascii (or a Latin-1 terminal) cannot show every character a model
+    writes: show those as escapes instead of failing on them; and read piped text as UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors=_JSON_ESCAPE)
+    # Piped text is read as UTF-8, as input files are, whatever PYTHONIOENCODING says.
+    stdin = sys.stdin
+    reconfigure = getattr(stdin, "reconfigure", None)
+    if reconfigure is not None and not stdin.isatty():
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(encoding="utf-8", errors="replace")

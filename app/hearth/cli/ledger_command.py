@@ -21,9 +21,27 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     ledger.add_argument("--json", action="store_true", help="print one JSON object")
     ledger.add_argument(
-        "--recent", type=int, default=0, metavar="N", help="also list the latest N requests"
+        "--recent",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also list the latest N requests",
     )
     return ledger
+
+
+MAX_RECENT = 1_000_000
+
+
+def _count(text: str) -> int:
+    """A number of requests to list: SQLite's integers end at 2^63, and so does any sense."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_RECENT:
+        raise argparse.ArgumentTypeError(f"{text} is not from 0 to {MAX_RECENT}")
+    return value
 
 
 def run(args: argparse.Namespace, context: CommandContext) -> int:
@@ -36,7 +54,10 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     reference = endpoint.model if endpoint is not None else None
     path = ledger_path(context.paths)
     with Ledger(
-        path, keep_history=settings.keep_history, prices=PriceTable.from_settings(settings)
+        path,
+        keep_history=settings.keep_history,
+        prices=PriceTable.from_settings(settings),
+        read_only=True,  # reading needs no write access to the file or its folder
     ) as ledger:
         summary = ledger.summary(reference)
         recent = ledger.entries(args.recent) if args.recent > 0 else []

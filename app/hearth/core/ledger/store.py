@@ -93,8 +93,12 @@ class Ledger:
         connect: Connect = _connect,
         busy_timeout_s: float = 5.0,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        read_only: bool = False,
     ) -> None:
         self.path = path
+        # For readers (`hearth ledger`): never creates, migrates, or sets aside the file, and
+        # works where the file or its folder cannot be written.
+        self._read_only = read_only
         self._keep_history = keep_history
         self._prices = prices
         self._connect = connect
@@ -174,7 +178,7 @@ class Ledger:
                     return operation(self._open())
                 except sqlite3.DatabaseError as exc:
                     code = _code(exc)
-                    if code in _DAMAGED and attempt == 1:
+                    if code in _DAMAGED and attempt == 1 and not self._read_only:
                         self._set_aside(exc)  # then once more, on a new file
                         continue
                     raise self._error(exc, doing) from None
@@ -182,6 +186,9 @@ class Ledger:
 
     def _open(self) -> sqlite3.Connection:
         if self._conn is not None:
+            return self._conn
+        if self._read_only:
+            self._conn = _open_read_only(self.path, self._busy_timeout_s)
             return self._conn
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -261,6 +268,31 @@ class Ledger:
                 f"Could not {doing}: {where} is damaged ({exc}) even after starting a new one."
             )
         return LedgerError(f"Could not {doing}: {where} failed ({exc}).")
+
+
+def _open_read_only(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
+    """The ledger for reading only. No file yet: an empty ledger in memory. A WAL file needs
+    its shared-memory index, which a read-only folder cannot hold; then the file is read as
+    immutable (a row being written by another process at that moment is not seen)."""
+    if not path.exists():
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        return conn
+    uri = Path(os.path.abspath(path)).as_uri()
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, timeout=busy_timeout_s, check_same_thread=False,
+        isolation_level=None,
+    )  # fmt: skip
+    try:
+        conn.execute("SELECT count(*) FROM requests").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    return sqlite3.connect(
+        f"{uri}?immutable=1", uri=True, check_same_thread=False, isolation_level=None
+    )
 
 
 def _code(exc: sqlite3.Error) -> int:
