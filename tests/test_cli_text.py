@@ -75,3 +75,31 @@ def test_image_only_pdf_is_one_error_line(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_one_error_line(tmp_path: Path) -> None:
     assert_clean_error(hearth("text", str(tmp_path / "gone.pdf")), 2, "does not exist")
+
+
+def test_run_summarize_on_a_pdf_reports_what_was_read(tiny_model: Path, tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "report.pdf", report_pages())
+    result = hearth(
+        "run",
+        "summarize",
+        "--input",
+        str(path),
+        "--model",
+        str(tiny_model),
+        "--json",
+        "--offline",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["input"]["format"] == "pdf"
+    assert data["input"]["pages"] == len(TOPICS)
+    assert data["input"]["chars"] > sum(len(t) for t in TOPICS)
+    assert data["input"]["path"] == str(path)
+
+
+def test_run_on_an_encrypted_pdf_without_its_password_is_one_error_line(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    path = write_pdf(tmp_path / "secret.pdf", report_pages(), password="s3cret")
+    result = hearth("run", "summarize", "--input", str(path), "--model", str(tiny_model))
+    assert_clean_error(result, 2, "encrypted", "--password")

@@ -57,7 +57,12 @@ from hearth.core.tasks.task import Task
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     run: argparse.ArgumentParser = sub.add_parser("run", help="run one task headless")
     run.add_argument("task", choices=sorted(task_catalog()))
-    run.add_argument("--input", default="-", help="text file to work on, or - for stdin")
+    run.add_argument(
+        "--input",
+        default="-",
+        help="file to work on (text, Markdown, PDF, Word, web page, e-mail), or - for stdin",
+    )
+    run.add_argument("--password", help="the password of an encrypted PDF given as --input")
     run.add_argument("--model", help="a .gguf path or a model id (default: the model in settings)")
     run.add_argument(
         "--style",
@@ -258,7 +263,15 @@ def _run_one(
     task: Task,
     request: Request,
 ) -> int:
-    request = dataclasses.replace(request, text=read_input(args.input))
+    if args.input == "-":
+        request = dataclasses.replace(request, text=read_input(args.input))
+    else:  # any document, its format told by its content; --json reports what was read
+        from hearth.core.documents import read_input_file
+
+        text, info = read_input_file(
+            Path(args.input), password=args.password, cancel=request.cancel
+        )
+        request = dataclasses.replace(request, text=text, input=info)
     streams = task.capabilities.streams_text and not args.json
     live = streams and not routing.may_escalate
     out: TextIO = sys.stdout
