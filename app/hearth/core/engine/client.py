@@ -22,6 +22,7 @@ from typing import IO, Any, NoReturn
 from hearth.core.cancel import CancelToken
 from hearth.core.engine import protocol as p
 from hearth.core.engine.crash_reason import describe_exit
+from hearth.core.engine.launcher import tie_to_parent
 from hearth.core.engine.types import (
     GenerateRequest,
     GenerationEvent,
@@ -63,6 +64,8 @@ class _HostProcess:
         else:
             # Ctrl+C in a terminal is Hearth's to handle (by cancelling), not the host's.
             extra["start_new_session"] = True
+            # The host dies with Hearth, even when Hearth is killed (launcher.py).
+            extra["preexec_fn"] = tie_to_parent()
         self.proc = subprocess.Popen(
             list(command),
             stdin=subprocess.PIPE,
