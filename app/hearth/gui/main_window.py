@@ -426,7 +426,12 @@ class MainWindow(QMainWindow):
 
     def _open_text(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a text file"), "", self.tr("Text (*.txt *.md *.markdown)")
+            self,
+            self.tr("Open a document"),
+            "",
+            self.tr(
+                "Documents (*.pdf *.docx *.html *.htm *.eml *.txt *.md *.markdown);;All files (*)"
+            ),
         )
         if path:
             self.input.load_file(Path(path))
