@@ -86,7 +86,7 @@ class PortalHotkey:
         conn = self._conn
         assert conn is not None
         try:
-            results = self._call("CreateSession", "a{sv}", 10.0, {}, session=True)
+            results = self._call("CreateSession", "a{sv}", 10.0, session=True)
         except DBusErrorResponse as exc:
             raise HotkeyUnavailable(unavailable(f"{exc.name}")) from None
         session = results.get("session_handle")
