@@ -21,7 +21,7 @@ from hearth.core.cloud.keys import KEY_ENV
 from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.paths import Paths
-from hearth.core.routing.task_routing import RoutedResult
+from hearth.core.answer import Answer
 from hearth.gui.app import HearthApp
 from hearth.gui.escalation_dialog import EscalationDialog
 from tests.core.cloud.fake_provider import FakeProvider, Reply, error, stream
@@ -95,7 +95,7 @@ def test_ask_shows_the_redacted_payload_and_sends_it_when_agreed(
 
     with qtbot.waitSignal(app.window.answer_ready, timeout=WAIT_MS) as done:
         dialog.send_button.click()
-    result: RoutedResult = done.args[0]
+    result: Answer = done.args[0]
     assert result.route == "cloud"
     assert result.output == f"Dear {EMAIL}, the invoice is attached."
     assert app.window.result.answer_text == result.output
@@ -119,9 +119,9 @@ def test_keeping_the_local_answer_sends_nothing(
     local_text = app.window.output.toPlainText()
     with qtbot.waitSignal(app.window.answer_ready, timeout=WAIT_MS) as done:
         dialog.keep_button.click()
-    result: RoutedResult = done.args[0]
+    result: Answer = done.args[0]
     assert result.route == "local"
-    assert result.answer.declined
+    assert result.escalation is not None and result.escalation.declined
     assert provider.seen == []
     assert "you kept it" in app.window.status.route_label.text()
     assert local_text  # the local answer was on screen while the question was asked
@@ -150,9 +150,9 @@ def test_a_failing_cloud_keeps_the_local_answer_and_says_why(
     provider.reply(error(500, "the server fell over"))
     with qtbot.waitSignal(app.window.answer_ready, timeout=WAIT_MS) as done:
         app.window.run_task()
-    result: RoutedResult = done.args[0]
+    result: Answer = done.args[0]
     assert result.route == "local"
-    assert result.answer.cloud_error is not None
+    assert result.escalation is not None and result.escalation.error is not None
     assert provider.seen  # it was tried
     assert app.window.result.answer_text == result.output
     qtbot.waitUntil(app.window.banner.isVisible, timeout=WAIT_MS)

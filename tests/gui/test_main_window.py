@@ -111,6 +111,9 @@ def test_engine_crash_shows_a_banner_keeps_the_text_and_retry_works(
     window.set_task("summarize")
     with qtbot.waitSignal(app.window.answer_ready, timeout=180_000):
         window.run_task()
+    # The problem stays until the user dismisses it, beside any that came after.
+    assert "The engine stopped" in window.banner.text()
+    window.banner.clear()
     assert not window.banner.isVisible()
 
 

@@ -8,20 +8,20 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from hearth.core.routing.task_routing import RoutedResult
+from hearth.core.answer import Answer
 from hearth.gui.app import HearthApp
 
 TEXT = "Thanks for the draft. The budget numbers for March do not match the sheet. " * 3
 
 
-def _run(app: HearthApp, qtbot: QtBot, task: str, tiny_model: Path) -> RoutedResult:
+def _run(app: HearthApp, qtbot: QtBot, task: str, tiny_model: Path) -> Answer:
     window = app.window
     window.use_model(tiny_model)
     window.set_task(task)
     window.input.setPlainText(TEXT)
     with qtbot.waitSignal(window.answer_ready, timeout=180_000) as done:
         window.run_task()
-    outcome: RoutedResult = done.args[0]
+    outcome: Answer = done.args[0]
     assert outcome.task == task
     return outcome
 

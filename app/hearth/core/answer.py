@@ -78,6 +78,7 @@ class Answer:
     labels: Mapping[str, float] | None = None  # classify: sums to 1, consistent with `label`
     flags: Flags = field(default_factory=Flags)
     escalation: Escalation | None = None
+    routing_explanation: str = ""  # why the answer came from where it did, in the core's words
     finish_reason: str = "stop"
     local_output: Any = None  # the device's answer, when the cloud's replaced it
     local_confidence: float | None = None  # the device's confidence, when replaced

@@ -46,8 +46,11 @@ def assemble(
                 "output": local.output,
                 "model": local.load.model_name,
                 "confidence": data.get("confidence"),
+                "timings": data.get("timings"),
                 **({"labels": data["labels"]} if "labels" in data else {}),
             }
+            # The cloud's own time: the local run's figures belong to the answer it replaced.
+            data["timings"] = _cloud_only_json(request.task, routed)["timings"]
         data.update(reading.details)
         data["output"] = reading.output
         data["model"] = routed.cloud.model
@@ -71,6 +74,7 @@ def assemble(
         labels=dict(labels) if isinstance(labels, Mapping) else None,
         flags=flags,
         escalation=_escalation(routed),
+        routing_explanation=routed.decision.explanation,
         finish_reason=str(data.get("finish_reason") or "stop"),
         local_output=local_output,
         local_confidence=local_confidence,

@@ -210,6 +210,11 @@ class Assistant:
             return None
         return info
 
+    @property
+    def loaded(self) -> LoadInfo | None:
+        """What the engine reported at its last load (None when nothing is loaded)."""
+        return self._engine.loaded
+
     def close(self) -> None:
         self._engine.close()
 

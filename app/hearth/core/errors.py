@@ -115,8 +115,13 @@ def error_kind(exc: HearthError) -> ErrorKind:
         return exc._kind
     cloud_kind = getattr(exc, "kind", None)  # a CloudFailure's FailureKind
     if cloud_kind is not None:
-        return _CLOUD_KINDS.get(str(cloud_kind), ErrorKind.CLOUD)
+        return cloud_failure_kind(str(cloud_kind))
     return exc.default_kind
+
+
+def cloud_failure_kind(failure: str | None) -> ErrorKind:
+    """The kind of a cloud failure named by its FailureKind value (as answers record it)."""
+    return _CLOUD_KINDS.get(failure or "", ErrorKind.CLOUD)
 
 
 _CLOUD_KINDS = {

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from hearth.core.assistant import Assistant
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.launcher import host_command
 from hearth.core.errors import HearthError
@@ -15,14 +16,11 @@ from hearth.core.history import HistoryStore
 from hearth.core.models.library import ModelLibrary
 from hearth.core.paths import Paths
 from hearth.core.privacy.network_guard import child_environment
-from hearth.core.routing.task_routing import Routing, open_routing
 from hearth.core.settings import SettingsStore
-from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.label_sets import LabelSetStore
-from hearth.core.tasks.runner import TaskRunner
 from hearth.core.version import app_version
 from hearth.gui.air_gap import AirGap
-from hearth.gui.engine_worker import EngineWorker, Job
+from hearth.gui.engine_worker import EngineWorker
 from hearth.gui.escalation_ask import EscalationAsker
 from hearth.gui.library_worker import LibraryWorker
 from hearth.gui.main_window import MainWindow
@@ -51,12 +49,21 @@ class HearthApp:
         env = {**os.environ, **child_environment(air_gapped=True)} if air_gapped else None
         self.engine = EngineClient(host_command(), log_dir=paths.log_dir, env=env)
         self.history = HistoryStore.in_folder(paths.data_dir)
+        library = ModelLibrary.for_paths(paths)
+        # The one request path; it reads the window's settings at each request.
+        self.assistant = Assistant(
+            paths,
+            lambda: self.window.current_settings(),
+            self.engine,
+            history=self.history,
+            library=library,
+        )
         # Asks the user, in a dialog over the window, before an ask-policy request leaves.
         self.asker = EscalationAsker()
-        self.worker = EngineWorker(TaskRunner(self.engine), self._routing, self.history)
-        self.library = LibraryWorker(ModelLibrary.for_paths(paths))
+        self.worker = EngineWorker(self.assistant, self.asker.asker)
+        self.library = LibraryWorker(library)
         self.window = MainWindow(
-            task_catalog(),
+            {n: t for n, t in self.assistant.tasks.items() if t.capabilities.in_window},
             self.worker,
             self.store,
             problems,
@@ -67,20 +74,9 @@ class HearthApp:
         self.asker.parent_widget = self.window
         self.window.settings_changed.connect(lambda s: self.air_gap.apply(s.air_gapped))
 
-    def _routing(self, job: Job) -> Routing:
-        """The routing of one job (on the worker thread): the settings it was submitted with."""
-        return open_routing(
-            job.settings,
-            self.paths,
-            job.task.name,
-            job.options,
-            lambda: job.model_path,
-            ask=self.asker.asker(job.cancel),
-        )
-
     def warm_up(self) -> None:
         """Start the engine (and load the chosen model) now, not at the first request."""
-        self.worker.warm_up(self.window.current_settings())
+        self.worker.warm_up()
 
     def shutdown(self) -> None:
         self.window.stop()

@@ -18,11 +18,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from hearth import crash_log
 from hearth.core.cancel import CancelToken
 from hearth.core.errors import Cancelled, HearthError
 from hearth.core.models.library import ModelLibrary
 from hearth.core.models.progress import Progress
-from hearth.gui.engine_worker import _unexpected
+from hearth.gui.error_wording import log_unexpected, unexpected_message, window_message
 
 Work = Callable[[ModelLibrary, Callable[[Progress], None], CancelToken], Any]
 
@@ -94,10 +95,12 @@ class LibraryWorker(QObject):
             self.cancelled.emit(job)
         except HearthError as exc:
             self._end(job)
-            self.failed.emit(job, exc.message)
+            self.failed.emit(job, window_message(exc))
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
             self._end(job)
-            self.failed.emit(job, _unexpected(exc))
+            log_unexpected(exc, f"library job {job}")
+            log = crash_log.log_path()
+            self.failed.emit(job, unexpected_message(exc, None if log is None else str(log)))
         else:
             self._end(job)
             self.finished.emit(job, what, result)

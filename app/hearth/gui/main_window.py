@@ -6,9 +6,8 @@ view, answer actions, status panel) and all the work is in hearth.core, run by t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -26,24 +24,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hearth import crash_log
+from hearth.core.answer import Answer
 from hearth.core.cloud.keys import KeyStore
 from hearth.core.engine.types import LoadInfo
 from hearth.core.errors import HearthError
 from hearth.core.history import HistoryEntry, HistoryStore
 from hearth.core.models.discovery import ModelDiscovery
-from hearth.core.models.locate import resolve_model
-from hearth.core.routing.task_routing import RoutedResult
+from hearth.core.request import Request
 from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.tasks.task import Task
 from hearth.core.version import app_version
 from hearth.gui.answer_actions import AnswerActions
-from hearth.gui.engine_worker import EngineWorker, Job
+from hearth.gui.engine_worker import EngineWorker
+from hearth.gui.error_wording import unexpected_message, window_message
 from hearth.gui.history_dialog import HistoryDialog, output_markdown
 from hearth.gui.input_editor import InputEditor
 from hearth.gui.library_worker import LibraryWorker
 from hearth.gui.model_flows import ModelFlows
 from hearth.gui.model_manager import ModelManager
+from hearth.gui.problem_banner import ProblemBanner
 from hearth.gui.result_view import ResultView
 from hearth.gui.settings_dialog import SettingsDialog
 from hearth.gui.status_bar import StatusPanel
@@ -51,22 +52,12 @@ from hearth.gui.task_options import TaskOptionsPanel, task_title
 from hearth.gui.welcome import WelcomeDialog
 
 PAINT_INTERVAL_MS = 33  # tokens are painted in batches, about 30 times a second
-TEXT_TASKS = ("summarize", "rewrite")  # whose answer is text that can replace the input
 SUMMARY_INSTRUCTION = "Summarize the text."
-
-
-@dataclass(frozen=True)
-class Request:
-    """What was asked, kept for Retry and Refine."""
-
-    task: str
-    text: str
-    options: dict[str, Any]
 
 
 class MainWindow(QMainWindow):
     # Emitted on the GUI thread once the window has handled the worker's report.
-    answer_ready = Signal(object)  # RoutedResult
+    answer_ready = Signal(object)  # Answer
     job_failed = Signal(str)
     job_cancelled = Signal()
     text_received = Signal()
@@ -92,7 +83,7 @@ class MainWindow(QMainWindow):
         self._library = library
         self._history = history
         self._settings = settings_store.load().settings
-        self._job: Job | None = None
+        self._job: Request | None = None  # the request running now
         self._request: Request | None = None  # of the running job, or the last one
         self._answered: Request | None = None  # the request the shown answer answers
         self._pending = ""  # streamed text not yet painted
@@ -113,15 +104,7 @@ class MainWindow(QMainWindow):
     # -- construction -----------------------------------------------------------------------
 
     def _build(self, label_sets: LabelSetStore) -> None:
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName(self.tr("Message"))
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.setStyleSheet(
-            "#banner { background: #fdecea; color: #611a15; padding: 8px; border-radius: 4px; }"
-        )
-        self.banner.hide()
+        self.banner = ProblemBanner()
 
         self.task_bar = QTabBar()
         self.task_bar.setAccessibleName(self.tr("Task"))
@@ -267,8 +250,7 @@ class MainWindow(QMainWindow):
         self._worker.finished.connect(self._on_finished, queued)
         self._worker.failed.connect(self._on_failed, queued)
         self._worker.cancelled.connect(self._on_cancelled, queued)
-        self._worker.warm_up_failed.connect(self.show_problem, queued)
-        self._worker.history_failed.connect(self.show_problem, queued)
+        self._worker.warm_up_failed.connect(self.show_error, queued)
         self._worker.loaded.connect(self._on_loaded, queued)
         self._worker.escalating.connect(self._on_escalating, queued)
         self._worker.notice.connect(self.show_problem, queued)
@@ -318,7 +300,9 @@ class MainWindow(QMainWindow):
         except HearthError as exc:
             self.show_problem(exc.message)
             return
-        self._submit(Request(self.current_task(), self.input.toPlainText(), options))
+        self._submit(
+            Request(self.current_task(), self.input.toPlainText(), options, source="window")
+        )
 
     def retry(self) -> None:
         if self._request is not None:
@@ -327,31 +311,30 @@ class MainWindow(QMainWindow):
     def refine(self, follow_up: str) -> None:
         """Change the shown answer further ("shorter", "warmer", …), keeping the conversation."""
         asked = self._answered
-        if asked is None or asked.task not in TEXT_TASKS or not self.result.answer_text:
+        if asked is None or not self._text_answer(asked) or not self.result.answer_text:
             return
-        if asked.task == "rewrite":
+        # The refinable task continues the conversation; a summary is refined by it too.
+        refiner = next(n for n, t in self._tasks.items() if t.capabilities.refinable)
+        if asked.task == refiner:
             options = {k: v for k, v in asked.options.items() if k in ("style", "instruction")}
         else:
             options = {"style": "custom", "instruction": SUMMARY_INSTRUCTION}
         options |= {"previous": self.result.answer_text, "follow_up": follow_up}
-        self._submit(Request("rewrite", asked.text, options))
+        self._submit(Request(refiner, asked.text, options, source="window"))
+
+    def _text_answer(self, request: Request) -> bool:
+        task = self._tasks.get(request.task)
+        return task is not None and task.capabilities.answer_kind == "text"
 
     def _submit(self, request: Request) -> None:
         if self._job is not None:
             return
-        self.banner.hide()
         self._local_answer = None
-        try:
-            model_path = resolve_model(self._settings.model)
-        except HearthError as exc:
-            self.show_problem(exc.message)
-            return
-        self._request = request
-        self._job = Job(
-            self._tasks[request.task], request.text, request.options, model_path, self._settings
-        )
+        # A fresh cancel token for each run (Retry resubmits a finished request).
+        request = dataclasses.replace(request, cancel=type(request.cancel)())
+        self._request = self._job = request
         self.begin_stream()
-        self._worker.submit(self._job)
+        self._worker.submit(request)
 
     def begin_stream(self) -> None:
         """Ready the view for a job's tokens: cleared answer, busy buttons, batched painting."""
@@ -413,7 +396,9 @@ class MainWindow(QMainWindow):
         if problems:
             self.show_problem("\n".join(problems))
         self.result.show_text(output_markdown(entry))
-        self._request = self._answered = Request(entry.task, entry.text, dict(entry.options))
+        self._request = self._answered = Request(
+            entry.task, entry.text, dict(entry.options), source="window"
+        )
         self._update_actions()
         self.status.show_message(self.tr("Reopened from the history."), 4000)
 
@@ -448,8 +433,17 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About Hearth"), self.about_text())
 
     def show_problem(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()
+        """Add a problem to the banner; it stays until the user dismisses it."""
+        self.banner.add(message)
+
+    @Slot(object)
+    def show_error(self, exc: BaseException) -> None:
+        """The funnel's end: a worker's exception in the window's words."""
+        if isinstance(exc, HearthError):
+            self.show_problem(window_message(exc))
+        else:
+            log = crash_log.log_path()
+            self.show_problem(unexpected_message(exc, None if log is None else str(log)))
 
     # -- worker reports ---------------------------------------------------------------------
 
@@ -479,21 +473,21 @@ class MainWindow(QMainWindow):
         self.status.show_message(message)
 
     @Slot(object)
-    def _on_finished(self, result: RoutedResult) -> None:
+    def _on_finished(self, answer: Answer) -> None:
         self._end_job()
         assert self._request is not None
-        self.result.show_outcome(result.data, self._request.text)
+        self.result.show_answer(answer, self._request.text)
         self._answered = self._request
-        self.status.show_result(result)
+        self.status.show_answer(answer)
         self.status.show_message("")
         self._update_actions()
-        self.answer_ready.emit(result)
+        self.answer_ready.emit(answer)
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    @Slot(object)
+    def _on_failed(self, exc: BaseException) -> None:
         self._end_job()
-        self.show_problem(message)
-        self.job_failed.emit(message)
+        self.show_error(exc)
+        self.job_failed.emit(self.banner.problems()[-1] if self.banner.problems() else "")
 
     @Slot()
     def _on_cancelled(self) -> None:
@@ -531,7 +525,7 @@ class MainWindow(QMainWindow):
             has_answer=answered,
             text_answer=answered
             and self._answered is not None
-            and self._answered.task in TEXT_TASKS,
+            and self._text_answer(self._answered),
             can_retry=self._request is not None,
         )
 

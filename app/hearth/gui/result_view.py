@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from hearth.core.answer import Answer
 from hearth.gui.diff_view import DiffView
 from hearth.gui.extract_view import ExtractView
 from hearth.gui.probability_bars import ProbabilityBars
@@ -66,36 +65,58 @@ class ResultView(QWidget):
         self.text.setMarkdown(text)
         self.answer_text = text
 
-    def show_outcome(self, details: Mapping[str, Any], original: str) -> None:
-        """A finished answer in its task's shape, from its JSON form (`result_json`)."""
-        output: Any = details["output"]
-        task = details["task"]
-        if task == "classify":
-            labels = dict(details.get("labels", {}))
-            calibrated = bool(details.get("calibrated"))
-            if details.get("route") == "cloud":
-                # The cloud names one label and gives no probabilities: all the weight is there.
-                labels = {name: float(name == output) for name in labels}
-                calibrated = False
-            self.bars.show_labels(labels, calibrated=calibrated)
+    def show_answer(self, answer: Answer, original: str) -> None:
+        """A finished answer in the shape its task gives it (its capabilities say which)."""
+        details = answer.data
+        output: Any = answer.output
+        kind = (
+            "label"
+            if answer.labels is not None
+            else ("text" if isinstance(output, str) else "object")
+        )
+        if kind == "label":
+            # A cloud answer's labels are one-hot already: the answer names one label.
+            self.bars.show_labels(
+                dict(answer.labels or {}), calibrated=bool(details.get("calibrated"))
+            )
             self.answer_text = str(output)
             self._show_pages((self.bars, self.tr("Labels")))
-        elif task == "extract":
+        elif kind == "object":
             self.extracted.show_value(output, list(details.get("violations", [])))
             self.answer_text = self.extracted.json()
             self._show_pages((self.extracted, self.tr("Extracted")))
         else:
-            text = output if isinstance(output, str) else json.dumps(output, indent=2)
-            self.text.setMarkdown(text)
-            self.answer_text = text
-            if "changes" in details:
-                self.diff.show_changes(original, details["changes"])
+            self.text.setMarkdown(output)
+            self.answer_text = output
+            changes = details.get("changes")
+            if changes is not None and answer.route == "local":
+                self.diff.show_changes(original, changes)
                 self._show_pages(
-                    (self.diff, self.tr("Changes ({0})").format(len(details["changes"]))),
+                    (self.diff, self.tr("Changes ({0})").format(len(changes))),
                     (self.text, self.tr("Corrected text")),
                 )
             else:
                 self._show_pages((self.text, self.tr("Answer")))
-        warnings = list(details.get("warnings", []))
+        warnings = [*details.get("warnings", []), *self._flag_warnings(answer)]
         self.warnings.setText("\n".join(warnings))
         self.warnings.setVisible(bool(warnings))
+
+    def _flag_warnings(self, answer: Answer) -> list[str]:
+        """What the answer cannot vouch for, said where the answer is."""
+        flags = answer.flags
+        out = []
+        if flags.added_facts:
+            out.append(
+                self.tr("Not in your text (check before using): {0}").format(
+                    ", ".join(flags.added_facts[:8])
+                )
+            )
+        if flags.ungrounded:
+            out.append(
+                self.tr("Not found in your text: {0}").format(", ".join(flags.ungrounded[:8]))
+            )
+        if flags.rewrote:
+            out.append(self.tr("This rewrote rather than corrected your text."))
+        if flags.echo_removed:
+            out.append(self.tr("A repeated instruction was removed from the start."))
+        return out

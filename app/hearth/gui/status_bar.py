@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from hearth.core.answer import Answer
 from hearth.core.engine.types import LoadInfo
-from hearth.core.routing.task_routing import RoutedResult
 from hearth.core.settings import Settings
 
 
@@ -85,38 +85,35 @@ class StatusPanel(QWidget):
             self.backend_label.setText(self.tr("{0} only").format(load.backend))
         self.backend_label.setToolTip(load.gpu_note)
 
-    def show_result(self, result: RoutedResult) -> None:
-        """Speed, route and confidence of a finished answer (and the model, if it loaded)."""
-        if result.local is not None:
-            self.show_load(result.local.load)
-        timings = result.data["timings"]
-        cloud = result.data.get("cloud")
-        if result.route == "cloud" and cloud is not None:
+    def show_answer(self, answer: Answer) -> None:
+        """Speed, route and confidence of a finished answer."""
+        timings = answer.timings
+        if answer.route == "cloud":
             # The cloud's own time: the local run's figures belong to the answer it replaced.
             self.speed_label.setText(
-                self.tr("Cloud answer in {0:.1f} s").format(cloud["latency_ms"] / 1000)
+                self.tr("Cloud answer in {0:.1f} s").format(timings.total_ms / 1000)
             )
-        elif timings["output_tokens"]:
+        elif timings.output_tokens:
             self.speed_label.setText(
                 self.tr("First token {0:.0f} ms · {1:.1f} tokens/s").format(
-                    timings["ttft_ms"], timings["decode_tokens_per_s"]
+                    timings.ttft_ms, timings.decode_tokens_per_s
                 )
             )
         else:  # scored (classify): no tokens were generated, so no decode speed
-            self.speed_label.setText(self.tr("Scored in {0:.0f} ms").format(timings["total_ms"]))
-        self.route_label.setText(self._where(result))
-        self.route_label.setToolTip(result.answer.decision.explanation)
+            self.speed_label.setText(self.tr("Scored in {0:.0f} ms").format(timings.total_ms))
+        self.route_label.setText(self._where(answer))
+        self.route_label.setToolTip(answer.routing_explanation)
 
-    def _where(self, result: RoutedResult) -> str:
-        answer = result.answer
-        if result.route == "cloud":
-            where = self.tr("Cloud: {0}").format(result.data.get("model") or "")
-        elif answer.declined:
+    def _where(self, answer: Answer) -> str:
+        escalation = answer.escalation
+        if answer.route == "cloud":
+            where = self.tr("Cloud: {0}").format(answer.model or "")
+        elif escalation is not None and escalation.declined:
             where = self.tr("On this device (you kept it)")
-        elif answer.cloud_error is not None:
+        elif escalation is not None and escalation.error is not None:
             where = self.tr("On this device (the cloud failed)")
         else:
             where = self.tr("On this device")
-        if result.confidence is None or result.route == "cloud":
-            return where  # the local model's confidence says nothing about the cloud's answer
-        return self.tr("{0} · confidence {1:.0%}").format(where, result.confidence)
+        if answer.confidence is None:
+            return where  # a cloud answer carries no local confidence
+        return self.tr("{0} · confidence {1:.0%}").format(where, answer.confidence)

@@ -1,10 +1,6 @@
-"""One task request through the router: the piece the command line and the desktop app share.
-
-`open_routing` assembles what a request is routed with (the policy for the task, the cloud
-endpoint when one may be used, a calibrated threshold for the label set, the ledger, the
-router); `route_one` runs the task's local model under it and turns the cloud's answer, when
-there is one, back into the task's shape; `result_json` is the `--json` contract object that
-both front ends show (and the history records), whichever route answered.
+"""What one request is routed with: the policy for its task, the cloud endpoint when one may
+be used, a calibrated threshold, the ledger and the router (`open_routing`). The assistant
+(hearth.core.assistant) runs the request under it.
 
 The front ends keep their own wording for refusals that depend on how the user asked (a CLI
 flag, a settings switch): `open_routing` reports the facts (`mode`, `endpoint`) and they decide.
@@ -12,25 +8,20 @@ flag, a settings switch): `open_routing` reports the facts (`mode`, `endpoint`) 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hearth.core.cancel import CancelToken
-from hearth.core.engine.types import GenerationEvent
 from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.paths import Paths
 from hearth.core.privacy.redaction import Redactor
-from hearth.core.routing.policy import CloudPolicy, Decision, RoutingPolicy
-from hearth.core.routing.router import EscalationPreview, LocalAnswer, RoutedAnswer, Router
+from hearth.core.routing.policy import CloudPolicy, RoutingPolicy
+from hearth.core.routing.router import EscalationPreview, Router
 from hearth.core.routing.threshold_store import ThresholdStore, threshold_key, threshold_path
 from hearth.core.settings import Settings
-from hearth.core.tasks.cloud_form import CloudReading, CloudTask
 from hearth.core.tasks.labels import parse_labels
-from hearth.core.tasks.runner import TaskOutcome, TaskRunner, text_only
 from hearth.core.tasks.task import Task
 
 if TYPE_CHECKING:
@@ -151,190 +142,3 @@ def open_routing(
         settings,
         problems,
     )
-
-
-def local_answer(outcome: TaskOutcome) -> LocalAnswer:
-    output = outcome.output
-    if isinstance(output, str):
-        text = output
-    else:
-        text = str(outcome.result.details.get("json") or json.dumps(output, ensure_ascii=False))
-    usage = outcome.result.usage
-    return LocalAnswer(
-        text=text,
-        model=outcome.load.model_name,
-        confidence=outcome.confidence,
-        tokens_in=usage.prompt_tokens,
-        tokens_out=usage.output_tokens,
-    )
-
-
-@dataclass
-class Routed:
-    """One answered request: where from, and the local run when there was one."""
-
-    answer: RoutedAnswer
-    local: TaskOutcome | None
-
-    @property
-    def reading(self) -> CloudReading | None:
-        value = self.answer.cloud_value
-        return value if self.answer.route == "cloud" and isinstance(value, CloudReading) else None
-
-    @property
-    def output(self) -> Any:
-        reading = self.reading
-        if reading is not None:
-            return reading.output
-        assert self.local is not None  # the router answers locally when the cloud did not
-        return self.local.output
-
-
-@dataclass(frozen=True)
-class RoutedResult:
-    """One answered request as the front ends show it: the `--json` object, and how it came."""
-
-    data: dict[str, Any]  # result_json
-    routed: Routed
-
-    @property
-    def task(self) -> str:
-        return str(self.data["task"])
-
-    @property
-    def output(self) -> Any:
-        return self.data["output"]
-
-    @property
-    def route(self) -> str:
-        return str(self.data["route"])
-
-    @property
-    def confidence(self) -> float | None:
-        value = self.data.get("confidence")
-        return None if value is None else float(value)
-
-    @property
-    def local(self) -> TaskOutcome | None:
-        """The local model's run, when it ran (not when `always` was answered by the cloud)."""
-        return self.routed.local
-
-    @property
-    def answer(self) -> RoutedAnswer:
-        return self.routed.answer
-
-
-def route_one(
-    routing: Routing,
-    runner: TaskRunner,
-    task: Task,
-    text: str,
-    options: Mapping[str, Any],
-    model_path: Callable[[], Path],
-    settings: Settings,
-    *,
-    on_text: Callable[[str], None] | None = None,
-    on_cloud_text: Callable[[str], None] | None = None,
-    on_progress: Callable[[str], None] | None = None,
-    on_escalate: Callable[[Decision], None] | None = None,
-    on_event: Callable[[GenerationEvent], None] | None = None,
-    on_load_progress: Callable[[float], None] | None = None,
-    cancel: CancelToken | None = None,
-) -> Routed:
-    """Run `task` on `text` under `routing`. `on_text` gets the local model's text as it is
-    generated (or `on_event` every engine event), `on_cloud_text` the cloud's, placeholders
-    restored."""
-    cloud: CloudTask = task.cloud_request(
-        text, options, structured_output=routing.structured_output
-    )
-    ran: list[TaskOutcome] = []
-    events = on_event if on_event is not None else (text_only(on_text) if on_text else None)
-
-    def local() -> LocalAnswer:
-        outcome = runner.run(
-            task,
-            text,
-            options,
-            model_path(),
-            settings,
-            on_event=events,
-            on_progress=on_progress,
-            on_load_progress=on_load_progress,
-            cancel=cancel,
-        )
-        ran.append(outcome)
-        return local_answer(outcome)
-
-    answer = routing.router.run(
-        task.name,
-        cloud.request,
-        local,
-        threshold=routing.threshold,
-        request_text=text,
-        on_cloud_text=on_cloud_text,
-        on_escalate=on_escalate,
-        cancel=cancel,
-        read_cloud=cloud.read,
-    )
-    return Routed(answer, ran[-1] if ran else None)
-
-
-def label_names(task_name: str, options: Mapping[str, Any]) -> list[str] | None:
-    if task_name != "classify" or options.get("labels") is None:
-        return None
-    return [label.name for label in parse_labels(options["labels"])]
-
-
-def result_json(
-    task_name: str, routed: Routed, routing: Routing, labels: list[str] | None
-) -> dict[str, Any]:
-    """The answer as one JSON object (`hearth run --json`): the local run's fields, the route
-    and escalation, and the cloud's answer in the task's shape when it answered."""
-    answer, outcome = routed.answer, routed.local
-    data = outcome.to_json() if outcome is not None else _cloud_only_json(task_name, answer)
-    data.update(answer.to_json())
-    data["threshold"] = (
-        routing.threshold if routing.threshold is not None else routing.policy.threshold
-    )
-    data["threshold_source"] = routing.threshold_source
-    data["air_gapped"] = routing.air_gapped
-    reading = routed.reading
-    if reading is not None and answer.cloud is not None:
-        if outcome is not None:
-            data["local"] = {
-                "output": outcome.output,
-                "model": outcome.load.model_name,
-                "confidence": data.get("confidence"),
-            }
-        data.update(reading.details)
-        data["output"] = reading.output
-        data["model"] = answer.cloud.model
-        if outcome is None and labels is not None:
-            # The cloud names one label and gives no probabilities: all its weight is there.
-            data["labels"] = {name: float(name == reading.output) for name in labels}
-    return data
-
-
-def _cloud_only_json(task_name: str, answer: RoutedAnswer) -> dict[str, Any]:
-    """The contract's fields for an answer the local model never worked on (always)."""
-    cloud = answer.cloud
-    assert cloud is not None
-    decode_s = (cloud.latency_ms - (cloud.ttft_ms or 0.0)) / 1000
-    return {
-        "task": task_name,
-        "output": cloud.text,
-        "route": "cloud",
-        "model": cloud.model,
-        "confidence": None,
-        "finish_reason": cloud.finish_reason,
-        "timings": {
-            "load_ms": 0.0,
-            "ttft_ms": round(cloud.ttft_ms if cloud.ttft_ms is not None else cloud.latency_ms, 2),
-            "total_ms": round(cloud.latency_ms, 2),
-            "prompt_tokens": cloud.prompt_tokens,
-            "output_tokens": cloud.completion_tokens,
-            "decode_tokens_per_s": (
-                round(cloud.completion_tokens / decode_s, 3) if decode_s > 0 else 0.0
-            ),
-        },
-    }
