@@ -36,6 +36,7 @@ from hearth.core.engine.types import (
     ScoreResult,
     TokenText,
 )
+from hearth.core.engine.watchdog import Watchdog
 from hearth.core.errors import (
     Cancelled,
     ChatTemplateError,
@@ -79,6 +80,8 @@ class _HostProcess:
         assert self.proc.stderr
         self._stdin: IO[bytes] = self.proc.stdin
         self._stdout: IO[bytes] = self.proc.stdout
+        # Ends a host that stops answering (stopped, hung) while a request waits on it.
+        self.watchdog = Watchdog(self.proc.pid, self.kill)
         self._drain = threading.Thread(
             target=self._drain_log, args=(self.proc.stderr,), name="engine-log", daemon=True
         )
@@ -103,7 +106,8 @@ class _HostProcess:
 
     def read(self) -> dict[str, Any] | None:
         """The next event, or None once the host has died."""
-        line = self._stdout.readline()
+        with self.watchdog.waiting():
+            line = self._stdout.readline()
         if not line:
             return None
         return p.decode(line)
@@ -116,7 +120,7 @@ class _HostProcess:
             self.kill()
             returncode = None
         self._close_pipes()
-        return describe_exit(returncode, list(self.tail))
+        return self.watchdog.reason or describe_exit(returncode, list(self.tail))
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -137,6 +141,7 @@ class _HostProcess:
         self._close_pipes()
 
     def _close_pipes(self) -> None:
+        self.watchdog.close()
         for stream in (self._stdin, self._stdout):
             with contextlib.suppress(OSError):
                 stream.close()
