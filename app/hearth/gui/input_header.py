@@ -51,7 +51,9 @@ class InputHeader(QWidget):
         kind = self.format_name(info.format)
         parts = [name, kind]
         if info.pages is not None:
-            parts.append(self.tr("%n page(s)", "", info.pages))
+            parts.append(
+                self.tr("1 page") if info.pages == 1 else self.tr("{0} pages").format(info.pages)
+            )
         parts.append(self.tr("{0} characters").format(f"{info.chars:,}"))
         text = " · ".join(parts)
         if info.dropped:

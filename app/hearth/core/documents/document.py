@@ -7,6 +7,9 @@ from dataclasses import dataclass
 # Pages are separated by a form feed, as pdftotext does: the text alone still says where a
 # page ends, so a task that only sees the text (the summarizer's splitting) finds the pages.
 PAGE_BREAK = "\f"
+# Between pages in the text: the form feed on a line of its own, so that a text view (which
+# shows no form feed) still shows the pages apart.
+PAGE_SEPARATOR = f"\n{PAGE_BREAK}\n"
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,8 @@ def join_pages(texts: list[str]) -> tuple[str, tuple[Page, ...]]:
     offset = 0
     for number, text in enumerate(texts, 1):
         if number > 1:
-            parts.append(PAGE_BREAK)
-            offset += len(PAGE_BREAK)
+            parts.append(PAGE_SEPARATOR)
+            offset += len(PAGE_SEPARATOR)
         parts.append(text)
         pages.append(Page(number, offset, offset + len(text)))
         offset += len(text)

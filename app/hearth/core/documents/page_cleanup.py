@@ -44,7 +44,13 @@ def remove_running_lines(pages: list[str]) -> tuple[list[str], list[str]]:
         for key, n in counts.items()
         # A line whose numbers change from page to page repeats only if a number counts the
         # pages ("Page 7 of 40"); "Tide at 3 m" on one page and "at 5 m" on the next does not.
-        if n >= needed and ("#" not in key[1] or max(offsets[key].values(), default=0) >= needed)
+        # Only the outermost line may be such a page number: a second line that counts pages
+        # ("Section 3." on page 3) is more likely the page's own text.
+        if n >= needed
+        and (
+            "#" not in key[1]
+            or (key[0] in (0, -1) and max(offsets[key].values(), default=0) >= needed)
+        )
     } | {edge for edge, n in exact.items() if n >= needed}
     if not running:
         return pages, []
