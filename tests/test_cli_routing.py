@@ -573,3 +573,43 @@ def test_calibrate_names_a_bad_example_line(
     )  # fmt: skip
     assert code == 2
     assert words in err.strip().splitlines()[-1]
+
+
+def test_a_headless_refinement_goes_to_the_cloud_with_the_previous_answer(
+    tiny_model: Path,
+    text_file: Path,
+    provider: FakeProvider,
+    hearth_home: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--previous FILE --follow-up TEXT` refines an earlier answer; escalated, the cloud gets
+    the conversation, not a plain rewrite of the original text."""
+    use_provider(hearth_home, provider)
+    provider.reply(completion("Invoice 4471: 1,250 EUR due 3 March."))
+    previous = tmp_path / "previous.txt"
+    previous.write_text("Hello Ana! Invoice 4471 (1,250 EUR) is due on 3 March.", "utf-8")
+    code, out, err = in_process(
+        capsys, "run", "rewrite", "--model", str(tiny_model), "--input", str(text_file),
+        "--previous", str(previous), "--follow-up", "Shorter, please.", "--cloud", "always",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["route"] == "cloud"
+    assert answer["output"] == "Invoice 4471: 1,250 EUR due 3 March."
+    messages = provider.seen[0].json["messages"]
+    assert [m["role"] for m in messages][-2:] == ["assistant", "user"]
+    assert messages[-2]["content"] == previous.read_text("utf-8")
+    assert messages[-1]["content"].startswith("Shorter, please.")
+
+
+def test_previous_without_follow_up_is_a_usage_error(
+    tiny_model: Path, text_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = in_process(
+        capsys, "run", "rewrite", "--model", str(tiny_model), "--input", str(text_file),
+        "--previous", str(text_file),
+    )  # fmt: skip
+    assert code == 2
+    assert "--follow-up" in err

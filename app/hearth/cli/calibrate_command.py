@@ -44,7 +44,6 @@ from hearth.core.routing.threshold_store import (
 )
 from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.labels import Label, parse_labels
-from hearth.core.tasks.runner import TaskRunner
 
 DEFAULT_TARGET = 0.9
 FEW_EXAMPLES = 30  # below this, one example more or less moves the threshold visibly
@@ -141,7 +140,8 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     options: dict[str, Any] = {"labels": raw_labels, "calibrate": "on" if contextual else "off"}
 
     task = task_catalog()["classify"]  # one instance: its contextual calibration is reused
-    runner = TaskRunner(context.engine)
+    # The runner requests use, adapters included: a threshold must hold for the answers made.
+    runner = context.assistant.runner
     model_name: str | None = None
     scored: list[Scored] = []
     by_top_probability: list[Scored] = []
@@ -186,7 +186,9 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
         time=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     store = ThresholdStore(threshold_path(context.paths))
-    store.put(threshold_key(labels, model_path.resolve(), contextual=contextual), stored)
+    adapter = context.assistant.adapter_name(task.name, model_path.resolve())
+    key = threshold_key(labels, model_path.resolve(), contextual=contextual, adapter=adapter)
+    store.put(key, stored)
     for problem in store.problems:
         warn(problem)
 

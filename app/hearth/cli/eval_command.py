@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     context.guard_network(air_gapped=settings.air_gapped)  # everything here is local
     path = Path(args.data)
     model_path = resolve_model(args.model or settings.model)
-    runner = TaskRunner(context.engine)
+    runner = context.assistant.runner  # adapters included, as requests are answered
     info, _ = runner.load(model_path, settings, task=args.task)
     started = time.perf_counter()
     if args.task == "classify":

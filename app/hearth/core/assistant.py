@@ -218,6 +218,16 @@ class Assistant:
     def close(self) -> None:
         self._engine.close()
 
+    @property
+    def runner(self) -> TaskRunner:
+        """The local task runner, LoRA adapters included: what calibration and evaluation
+        measure must be what requests are answered with."""
+        return self._runner
+
+    def adapter_name(self, task: str, model: Path) -> str | None:
+        """The adapter that loads with `model` for `task`, as threshold keys name it."""
+        return self._adapter_name(task, model)
+
     # -- helpers ----------------------------------------------------------------------------
 
     def _adapter_name(self, task: str, model: Path) -> str | None:
