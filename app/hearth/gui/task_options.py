@@ -125,13 +125,15 @@ class TaskOptionsPanel(QStackedWidget):
         self.label_sets = LabelSetEditor(label_sets)
         self.schema = SchemaPicker()
         for name, task in tasks.items():
+            # The page follows the options the task declares, not its name.
+            declared = {option.name for option in task.options}
             page: QWidget
-            if name == "classify":
+            if "labels" in declared:
                 page = self.label_sets
-            elif name == "extract":
+            elif "schema" in declared:
                 page = self.schema
-            elif any(o.name == "style" for o in task.options):
-                page = _StylePage(task, with_instruction=name == "rewrite")
+            elif "style" in declared:
+                page = _StylePage(task, with_instruction="instruction" in declared)
             else:
                 page = QWidget()
             holder = QWidget()
@@ -154,8 +156,11 @@ class TaskOptionsPanel(QStackedWidget):
         return page.style_box if isinstance(page, _StylePage) else None
 
     def instruction(self) -> QLineEdit | None:
-        page = self.pages.get("rewrite")
-        return page.instruction if isinstance(page, _StylePage) else None
+        """The free instruction box (of the task that takes one)."""
+        for page in self.pages.values():
+            if isinstance(page, _StylePage) and page.instruction is not None:
+                return page.instruction
+        return None
 
     def options(self, name: str) -> dict[str, Any]:
         """The options of task `name`; raises UsageError when they are incomplete."""
