@@ -106,3 +106,23 @@ def test_an_image_only_pdf_is_a_problem_and_keeps_the_text(
         editor.load_file(write_image_only_pdf(tmp_path / "scan.pdf"))
     assert "no text layer" in problem.args[0]
     assert editor.toPlainText() == "keep me"
+
+
+def test_a_request_on_a_read_document_carries_its_facts_until_the_text_is_edited(
+    app: HearthApp, qtbot: QtBot, tmp_path: Path, tiny_model: Path
+) -> None:
+    window = app.window
+    window.use_model(tiny_model)
+    editor = window.input
+    path = write_pdf(tmp_path / "report.pdf", report_pages())
+    with qtbot.waitSignal(editor.document_loaded, timeout=30_000):
+        editor.insertFromMimeData(_files(path))
+    window.set_task("summarize")
+    with qtbot.waitSignal(window.answer_ready, timeout=180_000) as done:
+        window.run_task()
+    answer = done.args[0]
+    assert answer.input is not None
+    assert (answer.input.format, answer.input.pages) == ("pdf", len(TOPICS))
+    assert answer.to_json()["input"]["pages"] == len(TOPICS)
+    editor.insertPlainText(" My own words.")
+    assert editor.input_info is None  # an edited text is the user's, not the document's

@@ -62,6 +62,7 @@ class InputEditor(QPlainTextEdit):
         )
         self.setTabChangesFocus(True)
         self.header = InputHeader(self)
+        self._loaded_text: str | None = None  # the text as the last document gave it
         self.reader = DocumentReader()
         self._reading: tuple[int, Path] | None = None
         self.header.cancel_requested.connect(self.cancel_reading)
@@ -77,8 +78,12 @@ class InputEditor(QPlainTextEdit):
 
     @property
     def input_info(self) -> InputInfo | None:
-        """What was read from the file the text came from, while the header shows it."""
-        return self.header.info
+        """What was read from the file the text came from, while the header shows it and the
+        text is still the file's (an edited text is the user's, not the document's)."""
+        info = self.header.info
+        if info is None or self.toPlainText() != self._loaded_text:
+            return None
+        return info
 
     def load_file(self, path: Path, password: str | None = None) -> bool:
         """Start reading `path` (any supported format, told by its content); False if it is
@@ -92,6 +97,7 @@ class InputEditor(QPlainTextEdit):
                 text, info = read_input_file(path)
                 self._reading = None
                 self.replace_text(text)
+                self._loaded_text = self.toPlainText()
                 self.header.show_info(path.name, info)
                 self._place_header()
                 self.document_loaded.emit(info)
@@ -133,6 +139,7 @@ class InputEditor(QPlainTextEdit):
             return
         self._reading = None
         self.replace_text(text)
+        self._loaded_text = self.toPlainText()
         self.header.show_info(path.name, info)
         self._place_header()
         self.document_loaded.emit(info)

@@ -301,7 +301,13 @@ class MainWindow(QMainWindow):
             self.show_problem(exc.message)
             return
         self._submit(
-            Request(self.current_task(), self.input.toPlainText(), options, source="window")
+            Request(
+                self.current_task(),
+                self.input.toPlainText(),
+                options,
+                source="window",
+                input=self.input.input_info,
+            )
         )
 
     def retry(self) -> None:
