@@ -39,6 +39,8 @@ class TargetApp:
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=10)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
 
 
 def xclip_in(env: dict[str, str], selection: str, data: bytes, target: str | None = None) -> None:
@@ -59,7 +61,9 @@ def xclip_out(env: dict[str, str], selection: str, target: str) -> bytes:
     ).stdout
 
 
-def hearth(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def hearth(
+    env: dict[str, str], *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "hearth", *args],
         env=env,

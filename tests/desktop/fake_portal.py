@@ -79,7 +79,9 @@ class FakePortal:
         handle = f"/org/freedesktop/portal/desktop/request/{sender[1:].replace('.', '_')}/{token}"
         self.conn.send(new_method_return(message, "o", (handle,)))
         if member == "CreateSession":
-            session = f"/org/freedesktop/portal/desktop/session/x/{options['session_handle_token'][1]}"
+            session = (
+                f"/org/freedesktop/portal/desktop/session/x/{options['session_handle_token'][1]}"
+            )
             self.sessions.append(session)
             results: dict[str, Any] = {"session_handle": ("s", session)}
             code = 0

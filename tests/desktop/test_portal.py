@@ -70,5 +70,5 @@ def test_a_declined_shortcut_says_how_to_bind_the_command_instead(session_bus: s
 
 def test_a_desktop_without_the_portal_offers_the_fallback_command(session_bus: str) -> None:
     hotkey = PortalHotkey(Binding.parse("Ctrl+Alt+Space"), bus_address=session_bus)
-    with pytest.raises(HotkeyUnavailable, match="no global shortcuts portal.*'hearth quick'"):
+    with pytest.raises(HotkeyUnavailable, match=r"no global shortcuts portal.*'hearth quick'"):
         hotkey.start(lambda: None)

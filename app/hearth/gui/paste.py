@@ -16,11 +16,15 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
 from hearth.gui.clipboard_snapshot import AnswerOnClipboard, ClipboardSnapshot, still_holds
+
+if TYPE_CHECKING:
+    from hearth.gui.x11_input import X11Input
 
 # How long the target application gets to fetch the answer after the keystroke.
 FETCH_TIMEOUT_MS = 3000
@@ -72,6 +76,7 @@ class Replacer(QObject):
         self._poll.setInterval(20)
         self._poll.timeout.connect(self._check_fetched)
         self._waited_ms = 0
+        self._x11: X11Input | None = None
         self.restored: bool | None = None  # after finished: whether the clipboard came back
 
     def replace(self, text: str, target: PasteTarget) -> None:
@@ -99,23 +104,22 @@ class Replacer(QObject):
         from hearth.gui.x11_input import X11Input
 
         x11 = X11Input()
-        try:
-            before = x11.clipboard_owner()
-            self._clipboard.setMimeData(self._answer, QClipboard.Mode.Clipboard)
-            # Qt asks the X server for the clipboard when it next flushes its connection; a
-            # paste sent before that would paste what was there before.
-            deadline = time.monotonic() + 1.0
-            while x11.clipboard_owner() in (before, 0) and time.monotonic() < deadline:
-                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
-            if not x11.give_focus(target.window):
-                return self.tr(
-                    "The application that had the selection could not be given the focus "
-                    "back; nothing was pasted. Use Copy instead."
-                )
-            x11.wait_for_modifiers_released()
-            x11.send_paste()
-        finally:
-            x11.close()
+        # Kept open until the paste is over: it holds the keymap as the keystroke needs it.
+        self._x11 = x11
+        before = x11.clipboard_owner()
+        self._clipboard.setMimeData(self._answer, QClipboard.Mode.Clipboard)
+        # Qt asks the X server for the clipboard when it next flushes its connection; a
+        # paste sent before that would paste what was there before.
+        deadline = time.monotonic() + 1.0
+        while x11.clipboard_owner() in (before, 0) and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        if not x11.give_focus(target.window):
+            return self.tr(
+                "The application that had the selection could not be given the focus "
+                "back; nothing was pasted. Use Copy instead."
+            )
+        x11.wait_for_modifiers_released()
+        x11.send_paste()
         return None
 
     def _check_fetched(self) -> None:
@@ -144,6 +148,9 @@ class Replacer(QObject):
             self.finished.emit(None)
 
     def _restore(self) -> None:
+        x11, self._x11 = self._x11, None
+        if x11 is not None:
+            x11.close()
         answer, self._answer = self._answer, None
         if answer is None:
             return

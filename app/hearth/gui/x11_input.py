@@ -13,8 +13,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from Xlib import XK, X, Xatom, error
@@ -35,8 +33,10 @@ class X11Input:
     def __init__(self, display_name: str | None = None) -> None:
         self.display = Display(display_name)
         self._display_name = display_name
+        self._borrowed = 0  # a spare keycode bound to a keysym for a keystroke
 
     def close(self) -> None:
+        self.restore_keymap()
         self.display.close()
 
     # -- focus ------------------------------------------------------------------------------
@@ -109,32 +109,30 @@ class X11Input:
             time.sleep(0.01)
 
     def send_paste(self) -> None:
-        """Ctrl+V, with the `v` of the layout in effect."""
+        """Ctrl+V, with the `v` of the layout in effect. A spare keycode bound for it stays
+        bound until `restore_keymap`: an application reads the keymap from the server when
+        it hears of the change, and must still find `v` there when it gets to the keystroke."""
         control = self.display.keysym_to_keycode(XK.XK_Control_L)
-        with self._key_for(XK.XK_v) as keycode:
-            for kind, code in (
-                (X.KeyPress, control),
-                (X.KeyPress, keycode),
-                (X.KeyRelease, keycode),
-                (X.KeyRelease, control),
-            ):
-                xtest.fake_input(self.display, kind, code)
+        keycode = self._keycode_in_group(XK.XK_v, current_group(self._display_name))
+        if not keycode:
+            keycode = self._spare_keycode()
+            self.display.change_keyboard_mapping(keycode, [(XK.XK_v, XK.XK_v)])
             self.display.sync()
-
-    @contextmanager
-    def _key_for(self, keysym: int) -> Iterator[int]:
-        keycode = self._keycode_in_group(keysym, current_group(self._display_name))
-        if keycode:
-            yield keycode
-            return
-        spare = self._spare_keycode()
-        self.display.change_keyboard_mapping(spare, [(keysym, keysym)])
+            self._borrowed = keycode
+        for kind, code in (
+            (X.KeyPress, control),
+            (X.KeyPress, keycode),
+            (X.KeyRelease, keycode),
+            (X.KeyRelease, control),
+        ):
+            xtest.fake_input(self.display, kind, code)
         self.display.sync()
-        try:
-            yield spare
-        finally:
-            self.display.change_keyboard_mapping(spare, [(X.NoSymbol, X.NoSymbol)])
+
+    def restore_keymap(self) -> None:
+        if self._borrowed:
+            self.display.change_keyboard_mapping(self._borrowed, [(X.NoSymbol, X.NoSymbol)])
             self.display.sync()
+            self._borrowed = 0
 
     def _keycode_in_group(self, keysym: int, group: int) -> int:
         """The keycode that gives `keysym` unshifted in layout group `group`, or 0."""
