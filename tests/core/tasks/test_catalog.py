@@ -16,6 +16,7 @@ SAMPLE_OPTIONS = {
     "rewrite": {},
     "classify": {"labels": "spam,ham"},
     "extract": {"schema": "contact"},
+    "chat": {},
 }
 
 
@@ -41,7 +42,13 @@ def test_every_task_has_every_part(name: str) -> None:
 
 def test_streaming_and_batch_tasks_are_told_by_capabilities() -> None:
     caps = {name: task.capabilities for name, task in task_catalog().items()}
-    assert {n for n, c in caps.items() if c.streams_text} == {"summarize", "rewrite"}
+    assert {n for n, c in caps.items() if c.streams_text} >= {"summarize", "rewrite"}
+    assert {n for n, c in caps.items() if c.in_window} == {
+        "summarize",
+        "rewrite",
+        "classify",
+        "extract",
+    }
     assert {n for n, c in caps.items() if c.batchable} >= {"classify", "extract"}
     assert [n for n, c in caps.items() if c.refinable] == ["rewrite"]
 
