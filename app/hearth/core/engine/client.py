@@ -48,7 +48,7 @@ from hearth.core.errors import (
 )
 
 LOG_TAIL_LINES = 200
-_FINAL_EVENTS = (p.EV_DONE, p.EV_LOADED, p.EV_SCORED, p.EV_COUNTED)
+_FINAL_EVENTS = (p.EV_DONE, p.EV_LOADED, p.EV_SCORED, p.EV_SCORED_BATCH, p.EV_COUNTED)
 LOG_ROTATE_BYTES = 5 * 1024 * 1024
 
 
@@ -322,6 +322,40 @@ class EngineClient:
                     tuple(float(x) for x in event["logprobs"]),
                     dataclasses.replace(stats, total_ms=wall_ms, ttft_ms=wall_ms),
                 )
+        raise EngineError("The engine ended the request without an answer.")
+
+    def score_batch(
+        self,
+        requests: Sequence[ScoreRequest],
+        *,
+        parallel: int = 4,
+        cancel: CancelToken | None = None,
+    ) -> list[ScoreResult]:
+        """`score` for many requests, `parallel` sequences per forward pass; their shared
+        prefix (e.g. a label set's instructions) is computed once. Same log-probabilities as
+        one at a time, within rounding."""
+        self._ensure_loaded(cancel)
+        message = {
+            "op": p.OP_SCORE_BATCH,
+            "requests": [r.to_dict() for r in requests],
+            "parallel": parallel,
+        }
+        for event in self._exchange(message, cancel, "reading the texts"):
+            if event["ev"] == p.EV_SCORED_BATCH:
+                total_ms = float(event["stats"].get("total_ms", 0.0))
+                share = total_ms / max(1, len(requests))
+                return [
+                    ScoreResult(
+                        tuple(float(x) for x in r["logprobs"]),
+                        GenerationStats(
+                            prompt_tokens=int(r["prompt_tokens"]),
+                            cached_prompt_tokens=int(r["cached_prompt_tokens"]),
+                            total_ms=share,
+                            ttft_ms=share,
+                        ),
+                    )
+                    for r in event["results"]
+                ]
         raise EngineError("The engine ended the request without an answer.")
 
     def count_tokens(self, texts: Sequence[str], *, cancel: CancelToken | None = None) -> list[int]:

@@ -29,7 +29,11 @@ import numpy as np
 from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 
 from hearth.core.engine import protocol as p
+from hearth.core.engine.batch_scorer import MAX_PARALLEL, BatchScorer, context_size, shared_prefix
 from hearth.core.engine.chat_template import ChatTemplate, Message, choose_template
+from hearth.core.engine.log_probs import LogNormalizer, NonFiniteLogits, Row
+from hearth.core.engine.prompt_lookup import PromptLookup
+from hearth.core.engine.speculative import SpeculativeDecoder
 from hearth.core.engine.text_stream import TextStream
 from hearth.core.engine.types import GenerateRequest, LoadOptions, ScoreRequest
 from hearth.core.errors import ChatTemplateError
@@ -85,8 +89,15 @@ class LoadedModel:
         self._vocab = llama_cpp.llama_model_get_vocab(self.llm._model.model)
         self.threads = threads
         self.template = self._choose_template()
+        self._n_vocab = int(self.llm.n_vocab())
+        self._normalizer = LogNormalizer(self._n_vocab)
+        self._speculative = SpeculativeDecoder(self.llm)
+        self._scorer: BatchScorer | None = None  # made on the first batch: its own context
 
     def close(self) -> None:
+        self._speculative.close()
+        if self._scorer is not None:
+            self._scorer.close()
         self.llm.close()
 
     def info(self) -> dict[str, Any]:
@@ -160,18 +171,12 @@ class LoadedModel:
             )
         return tokens
 
-    def _last_logits(self) -> np.ndarray[Any, np.dtype[np.float32]]:
-        """Logits at the last evaluated position (no `logits_all` needed), checked finite."""
-        pointer = llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
-        logits = np.ctypeslib.as_array(pointer, shape=(self.llm.n_vocab(),))
-        if not np.isfinite(logits).all():
-            raise RequestFailed(
-                p.ERR_MODEL_FILE,
-                "The model produced invalid numbers (NaN or infinity), so its answer would be "
-                "garbage. The model file is damaged or was converted wrongly; download it again "
-                "or choose another model.",
-            )
-        return logits
+    def _logits(self, row: int = -1) -> Row:
+        """Logits at an output row of the last decode (no `logits_all` needed); a view into
+        llama.cpp's buffer, valid until the next decode. Finiteness is checked where they are
+        normalized (`LogNormalizer`), in the same pass."""
+        pointer = llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, row)
+        return np.ctypeslib.as_array(pointer, shape=(self._n_vocab,))
 
     def count(self, texts: Sequence[str]) -> list[int]:
         return [len(self.llm.tokenize(t.encode("utf-8"), add_bos=False)) for t in texts]
@@ -182,12 +187,9 @@ class LoadedModel:
         started = time.perf_counter()
         tokens = self._prompt_tokens(request.messages)
         cached = self._prefill(tokens, emit, req)
-        logits = self._last_logits().astype(np.float64)
-        log_norm = float(np.logaddexp.reduce(logits))
-        scores = []
-        for variants in request.candidates:
-            ids = sorted({self._first_token(v) for v in variants})
-            scores.append(float(np.logaddexp.reduce(logits[ids])) - log_norm)
+        groups = self._candidate_ids(request)
+        with _finite():
+            scores = self._normalizer.group_logprobs(self._logits(), groups)
         elapsed = time.perf_counter() - started
         return {
             "ev": p.EV_SCORED,
@@ -201,6 +203,70 @@ class LoadedModel:
                 "prefill_tokens_per_s": round((len(tokens) - cached) / elapsed, 3),
             },
         }
+
+    def score_batch(
+        self, requests: Sequence[ScoreRequest], parallel: int, emit: Emit, req: int
+    ) -> dict[str, Any]:
+        """`score` for many prompts, `parallel` of them per forward pass (`BatchScorer`)."""
+        started = time.perf_counter()
+        if not 1 <= parallel <= MAX_PARALLEL:
+            raise RequestFailed(p.ERR_BAD_REQUEST, f"parallel must be 1 to {MAX_PARALLEL}")
+        prompts = [self._prompt_tokens(r.messages) for r in requests]
+        groups = [self._candidate_ids(r) for r in requests]
+        if not prompts:
+            return {"ev": p.EV_SCORED_BATCH, "id": req, "results": [], "stats": {}}
+        prefix = shared_prefix(prompts)
+        need = context_size(prefix, max(len(t) for t in prompts) - prefix, self.llm.n_batch)
+        scorer = self._batch_scorer(parallel, need)
+        scores: list[list[float]] = [[] for _ in prompts]
+
+        def read(index: int, row: Row) -> None:
+            with _finite():
+                scores[index] = self._normalizer.group_logprobs(row, groups[index])
+
+        try:
+            cached = scorer.score(prompts, read, self._cancel.is_set)
+        except RuntimeError:
+            if self._cancel.is_set():
+                raise _Cancelled() from None
+            raise
+        if self._cancel.is_set():
+            raise _Cancelled()
+        elapsed = time.perf_counter() - started
+        computed = sum(len(t) for t in prompts) - prefix * len(prompts) + prefix - cached
+        return {
+            "ev": p.EV_SCORED_BATCH,
+            "id": req,
+            "results": [
+                {"logprobs": s, "prompt_tokens": len(t), "cached_prompt_tokens": prefix}
+                for s, t in zip(scores, prompts, strict=True)
+            ],
+            "stats": {
+                "prompt_tokens": sum(len(t) for t in prompts),
+                "cached_prompt_tokens": sum(len(t) for t in prompts) - computed,
+                "prefill_ms": round(elapsed * 1000, 3),
+                "total_ms": round(elapsed * 1000, 3),
+                "prefill_tokens_per_s": round(computed / elapsed, 3) if elapsed > 0 else 0.0,
+            },
+        }
+
+    def _batch_scorer(self, parallel: int, n_ctx: int) -> BatchScorer:
+        """The multi-sequence context, kept between calls (its prefix stays cached) and
+        remade only when a call needs more sequences or cells than it has."""
+        if self._scorer is not None and self._scorer.fits(parallel, n_ctx):
+            return self._scorer
+        if self._scorer is not None:
+            parallel = max(parallel, self._scorer.parallel)
+            n_ctx = max(n_ctx, self._scorer.n_ctx)
+            self._scorer.close()
+            self._scorer = None
+        self._scorer = BatchScorer(
+            self.llm, parallel=parallel, n_ctx=n_ctx, abort_callback=self._abort_cb
+        )
+        return self._scorer
+
+    def _candidate_ids(self, request: ScoreRequest) -> list[list[int]]:
+        return [sorted({self._first_token(v) for v in variants}) for variants in request.candidates]
 
     def _first_token(self, text: str) -> int:
         tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
@@ -222,14 +288,21 @@ class LoadedModel:
         logprobs: list[float] = []
         first_token_at: float | None = None
         finish = "length"
-        for token in self._sample(tokens, request, grammar):
+        speculative = request.speculative and request.temperature == 0
+        decoder = self._speculative
+        tokens_out = (
+            self._speculate(tokens, request, grammar)
+            if speculative
+            else ((token, -1) for token in self._sample(tokens, request, grammar))
+        )
+        for token, row in tokens_out:
             if first_token_at is None:
                 first_token_at = time.perf_counter()
             if request.logprobs:
                 # The distribution this token was drawn from, before temperature and grammar:
                 # what the model itself believed.
-                logits = self._last_logits().astype(np.float64)
-                logprobs.append(float(logits[token] - np.logaddexp.reduce(logits)))
+                with _finite():
+                    logprobs.append(self._normalizer.token_logprob(self._logits(row), token))
             if llama_cpp.llama_vocab_is_eog(self._vocab, token):
                 finish = "stop"
                 break
@@ -271,6 +344,8 @@ class LoadedModel:
                 "decode_tokens_per_s": (
                     round((produced - 1) / decode_s, 3) if produced > 1 and decode_s > 0 else 0.0
                 ),
+                "draft_tokens": decoder.proposed if speculative else 0,
+                "accepted_draft_tokens": decoder.accepted if speculative else 0,
             },
         }
 
@@ -313,6 +388,31 @@ class LoadedModel:
             )
         return reused
 
+    def _speculate(
+        self, tokens: list[int], request: GenerateRequest, grammar: LlamaGrammar | None
+    ) -> Iterator[tuple[int, int]]:
+        """Greedy tokens with prompt-lookup drafts; the same tokens `_sample` would give."""
+        # The sampler chain `Llama.generate` builds for the same settings: same penalties,
+        # same grammar, same greedy pick.
+        sampler = self.llm._init_sampler(
+            top_k=request.top_k,
+            top_p=request.top_p,
+            min_p=request.min_p,
+            temp=request.temperature,
+            repeat_penalty=request.repeat_penalty,
+            grammar=grammar,
+        )
+        generator = self._speculative.run(sampler, PromptLookup(tokens))
+        try:
+            yield from generator
+        except RuntimeError:
+            if self._cancel.is_set():  # llama_decode returned 2: our abort callback
+                raise _Cancelled() from None
+            raise
+        finally:
+            generator.close()
+            sampler.close()
+
     def _sample(
         self, tokens: list[int], request: GenerateRequest, grammar: LlamaGrammar | None
     ) -> Iterator[int]:
@@ -341,6 +441,19 @@ class _Cancelled(Exception):
     pass
 
 
+@contextlib.contextmanager
+def _finite() -> Iterator[None]:
+    try:
+        yield
+    except NonFiniteLogits:
+        raise RequestFailed(
+            p.ERR_MODEL_FILE,
+            "The model produced invalid numbers (NaN or infinity), so its answer would be "
+            "garbage. The model file is damaged or was converted wrongly; download it again "
+            "or choose another model.",
+        ) from None
+
+
 def _grammar(request: GenerateRequest) -> LlamaGrammar | None:
     """The decoding grammar a request asks for; a schema that cannot be expressed is an error,
     never a silent fall back to free-form JSON."""
@@ -366,15 +479,25 @@ def _quantization(meta: dict[str, str]) -> str | None:
         return None
 
 
+def repacking_is_safe(system_info: str) -> bool:
+    """Whether llama.cpp's extra CPU buffer types (weights repacked for AMX and the like) may
+    be used. On CPUs with AMX, llama.cpp 0.3.36's repacked weights crash (SIGSEGV) in the
+    first multi-token decode of real models (SmolLM2-135M Q4_1, Gemma 3 270M Q4_K_M; tried
+    on the project's Xeon machines), while plain weights run them; so AMX CPUs go without."""
+    return not re.search(r"\bAMX_INT8 = 1\b", system_info)
+
+
 @contextlib.contextmanager
 def _load_progress(callback: Callable[[float], bool]) -> Iterator[None]:
     """Give the model loader a progress callback; `Llama()` has no parameter for it."""
     original = llama_cpp.llama_cpp.llama_model_default_params
     c_callback = llama_cpp.llama_progress_callback(lambda progress, _data: callback(progress))
+    repack = repacking_is_safe(llama_cpp.llama_print_system_info().decode("utf-8", "replace"))
 
     def with_progress() -> Any:
         params = original()
         params.progress_callback = c_callback
+        params.use_extra_bufts = repack
         return params
 
     llama_cpp.llama_cpp.llama_model_default_params = with_progress
@@ -515,7 +638,7 @@ class Host:
             options = LoadOptions.from_dict(message["options"])
             self.model = LoadedModel(options, self.cancel, self.channel.emit, req)
             return {"ev": p.EV_LOADED, "id": req, "info": self.model.info()}
-        if op in (p.OP_GENERATE, p.OP_SCORE, p.OP_COUNT):
+        if op in (p.OP_GENERATE, p.OP_SCORE, p.OP_SCORE_BATCH, p.OP_COUNT):
             if self.model is None:
                 raise RequestFailed(p.ERR_NO_MODEL, "no model is loaded")
             if op == p.OP_GENERATE:
@@ -524,6 +647,10 @@ class Host:
             if op == p.OP_SCORE:
                 score = ScoreRequest.from_dict(message["request"])
                 return self.model.score(score, self.channel.emit, req)
+            if op == p.OP_SCORE_BATCH:
+                batch = [ScoreRequest.from_dict(r) for r in message["requests"]]
+                parallel = int(message.get("parallel", 4))
+                return self.model.score_batch(batch, parallel, self.channel.emit, req)
             return {"ev": p.EV_COUNTED, "id": req, "counts": self.model.count(message["texts"])}
         raise RequestFailed(p.ERR_BAD_REQUEST, f"unknown operation {op!r}")
 

@@ -89,6 +89,9 @@ class GenerateRequest:
     grammar: str | None = None
     # Report each output token's log-probability (for confidence).
     logprobs: bool = False
+    # Prompt-lookup drafts verified in one batch (greedy only: temperature 0). The output is
+    # the same either way; off is for measuring it, and for whoever distrusts it.
+    speculative: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -164,6 +167,9 @@ class GenerationStats:
     total_ms: float = 0.0
     prefill_tokens_per_s: float = 0.0
     decode_tokens_per_s: float = 0.0
+    # Speculative decoding: tokens drafted by prompt lookup, and how many the model kept.
+    draft_tokens: int = 0
+    accepted_draft_tokens: int = 0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GenerationStats:
