@@ -97,6 +97,17 @@ class TaskRunner:
             )
         except OSError:
             key = None  # let the check say what is wrong with the path
+            loaded = self._engine.loaded
+            if (
+                loaded is not None
+                and self._checked is not None
+                and loaded.model_path == str(model_path)
+                and self._engine.pid is not None
+            ):
+                # Removed (`hearth models remove`) while loaded: the engine's mapping of the
+                # file outlives its name, so a batch in progress finishes on it; the next
+                # load (a new run, or a restarted engine) says the file is gone.
+                return self._context
         if key is None or key != self._checked:
             machine = self._memory_probe()
             header = read_gguf_header(model_path)
