@@ -98,7 +98,7 @@ class QuickPopup(QFrame):
         self.preview = QLabel(preview)
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
-        self.preview.setStyleSheet("color: palette(mid); padding: 4px;")
+        self.preview.setStyleSheet("padding: 2px 6px; border-left: 3px solid palette(mid);")
         self.preview.setMaximumHeight(90)
         self.preview.setAccessibleName(self.tr("Selected text"))
         layout.addWidget(self.preview)
