@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMenu, QPushButton, QWidget
 
@@ -36,7 +38,7 @@ class AnswerActions(QWidget):
         }
         for key, title in titles.items():
             follow_up = REFINEMENTS[key]
-            menu.addAction(title, lambda f=follow_up: self.refine_requested.emit(f))
+            menu.addAction(title, functools.partial(self.refine_requested.emit, follow_up))
         menu.addSeparator()
         menu.addAction(self.tr("Something else…"), self._ask)
         self.refine_button.setMenu(menu)

@@ -127,7 +127,9 @@ class EscalationDialog(QDialog):
             if titles is None:
                 parts.append(f"{count} × {kind.lower()}")
             else:
-                parts.append(self.tr(titles[0] if count == 1 else titles[1]).format(count))
+                title = titles[0] if count == 1 else titles[1]
+                assert isinstance(title, str)  # QT_TRANSLATE_NOOP returns its text
+                parts.append(self.tr(title).format(count))
         return self.tr(
             "Replaced by placeholders before sending: {0}. The answer gets the real "
             "values back on this device."

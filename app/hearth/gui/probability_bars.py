@@ -34,8 +34,9 @@ class ProbabilityBars(QWidget):
     def show_labels(self, probabilities: Mapping[str, float], *, calibrated: bool) -> None:
         while self._grid.count():
             item = self._grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.bars = {}
         ranked = sorted(probabilities.items(), key=lambda kv: kv[1], reverse=True)
         for row, (name, probability) in enumerate(ranked):

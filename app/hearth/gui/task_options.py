@@ -148,8 +148,12 @@ class TaskOptionsPanel(QStackedWidget):
         self.setCurrentIndex(self._names.index(name))
         # Only the shown page's height counts, so short pages do not leave a gap.
         for index in range(self.count()):
-            self.widget(index).setVisible(index == self.currentIndex())
-        self.setMaximumHeight(self.currentWidget().sizeHint().height())
+            page = self.widget(index)
+            if page is not None:
+                page.setVisible(index == self.currentIndex())
+        current = self.currentWidget()
+        if current is not None:
+            self.setMaximumHeight(current.sizeHint().height())
 
     def style_box(self, name: str) -> QComboBox | None:
         page = self.pages.get(name)

@@ -172,7 +172,9 @@ class WelcomeDialog(QDialog):
         box = QGroupBox(self.tr("3. Use a model another app already downloaded"))
         box.setAccessibleName(self.tr("Models found on this computer"))
         self.found = FoundPanel()
-        self.found.layout().setContentsMargins(0, 0, 0, 0)
+        found_layout = self.found.layout()
+        if found_layout is not None:
+            found_layout.setContentsMargins(0, 0, 0, 0)
         column = QVBoxLayout(box)
         column.addWidget(self.found)
         return box
