@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +60,10 @@ def copy_verified(
     """Copy `source` into `folder` under a temporary name; raise unless the copy is exact."""
     before = stat_regular_file(source)
     folder.mkdir(parents=True, exist_ok=True)
+    clean_stale_partials(folder)  # before the space check: they may be what fills the disk
     require_free_space(folder, before.st_size, f"a copy of {source.name}", free=disk_free)
-    target = folder / f"{uuid.uuid4().hex}.partial"
+    # The writer's pid in the name: a copy whose process is gone (kill -9) is known stale.
+    target = folder / f"{os.getpid()}-{uuid.uuid4().hex}.partial"
     try:
         source_sha256 = _copy(source, before, target, progress, cancel)
         copied = sha256_file(target, progress=progress, cancel=cancel)
@@ -74,6 +78,48 @@ def copy_verified(
         with contextlib.suppress(OSError):
             target.unlink()
         raise
+
+
+# A partial copy whose name carries no pid (an older Hearth's) is stale after this long.
+_STALE_AFTER_S: Final = 24 * 3600
+
+
+def clean_stale_partials(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Delete the `.partial` copies that no running import is writing (their process was
+    killed: hundreds of MB each, forever). Returns what was deleted."""
+    removed: list[Path] = []
+    try:
+        candidates = list(folder.glob("*.partial"))
+    except OSError:
+        return removed
+    for path in candidates:
+        if _still_written(path, now):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _still_written(path: Path, now: float | None) -> bool:
+    pid_text, dash, _ = path.stem.partition("-")
+    # Windows: os.kill(pid, 0) would send CTRL_C_EVENT, not probe; the age decides there.
+    if dash and pid_text.isdigit() and sys.platform != "win32":
+        pid = int(pid_text)
+        if pid == os.getpid():
+            return True  # this process's own copy, in another thread
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True  # alive, another user's
+        return True
+    try:
+        age = (time.time() if now is None else now) - path.stat().st_mtime
+    except OSError:
+        return True
+    return age < _STALE_AFTER_S
 
 
 def _copy(
