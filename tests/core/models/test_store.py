@@ -200,3 +200,30 @@ while True:
         state = store.load()
         assert state.problems == ()
         assert len(state) >= 3
+
+
+def test_unreadable_entries_unknown_fields_and_keys_survive_a_change_with_a_backup(
+    store: ModelStore, template: ModelEntry
+) -> None:
+    """A newer Hearth's entry, a damaged one, a field and a key this version does not know:
+    a change here writes them all back as they were, and keeps the file as it was first."""
+    store.update(lambda state: state.with_entry(template))
+    data = json.loads(store.index_path.read_text())
+    data["models"][0]["colour"] = "teal"  # a field from a newer Hearth
+    broken = {"id": "broken", "sha256": "not a hash", "future": [1, 2]}
+    data["models"].append(broken)
+    data["attachments"].append({"task": "summarize", "base_id": "broken", "adapter_id": "x"})
+    data["library_notes"] = {"kept": True}
+    before = json.dumps(data)
+    store.index_path.write_text(before)
+
+    store.update(lambda state: state.with_entry(entry(template, "second", "b" * 64)))
+
+    after = json.loads(store.index_path.read_text())
+    assert broken in after["models"]
+    assert after["models"][0]["colour"] == "teal"
+    assert after["library_notes"] == {"kept": True}
+    assert {"task": "summarize", "base_id": "broken", "adapter_id": "x"} in after["attachments"]
+    assert [m["id"] for m in after["models"] if m["id"] != "broken"] == ["m", "second"]
+    backup = store.index_path.with_name(store.index_path.name + ".bak")
+    assert backup.read_text() == before

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -72,6 +73,8 @@ class ModelEntry:
     catalog_id: str | None = None
     hub: HubOrigin | None = None
     lora_alpha: float | None = None
+    # Fields this version does not know (a newer Hearth's): kept and written back verbatim.
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def file(self) -> Path:
@@ -121,6 +124,8 @@ class ModelEntry:
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
+        data.pop("extra")
+        data = {**self.extra, **data}
         data["kind"] = self.kind.value
         data["source"] = self.source.value
         data["shape"] = self.shape.to_json()
@@ -157,6 +162,7 @@ class ModelEntry:
                     _text(hub["repo"]), _text(hub["filename"]), _maybe_text(hub.get("commit"))
                 ),
                 lora_alpha=_maybe_float(data.get("lora_alpha")),
+                extra={k: v for k, v in data.items() if k not in _KNOWN},
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"missing or wrong field ({exc})") from exc
@@ -170,6 +176,9 @@ class ModelEntry:
         size = f"{self.size / 1e9:.2f} GB" if self.size >= 1e8 else f"{self.size / 1e6:.1f} MB"
         quant = f" {self.quantization}" if self.quantization else ""
         return f"{self.name}{quant}, {size}"
+
+
+_KNOWN = frozenset(f.name for f in dataclasses.fields(ModelEntry)) - {"extra"}
 
 
 def slug(text: str) -> str:

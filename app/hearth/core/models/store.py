@@ -16,15 +16,15 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from hearth.core.files.atomic_write import write_atomically
 from hearth.core.errors import HearthError, UsageError
-from hearth.core.models.entry import Kind, ModelEntry
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.files.file_lock import FileLock
+from hearth.core.models.entry import Kind, ModelEntry
 from hearth.core.paths import Paths
 
 SCHEMA: Final = 1
@@ -80,6 +80,11 @@ class StoreState:
     entries: tuple[ModelEntry, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     problems: tuple[str, ...] = field(default=(), compare=False)
+    # What this version could not read (a damaged entry, a newer Hearth's entry or key): not
+    # used, but written back as it was, so no change here loses another version's data.
+    unread_entries: tuple[Any, ...] = field(default=(), compare=False)
+    unread_keys: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    unread_attachments: tuple[Any, ...] = field(default=(), compare=False)
 
     def __iter__(self) -> Iterator[ModelEntry]:
         return iter(self.entries)
@@ -163,9 +168,10 @@ class StoreState:
 
     def to_json(self) -> bytes:
         data = {
+            **self.unread_keys,
             "schema": SCHEMA,
-            "models": [e.to_json() for e in self.entries],
-            "attachments": [a.to_json() for a in self.attachments],
+            "models": [e.to_json() for e in self.entries] + list(self.unread_entries),
+            "attachments": [a.to_json() for a in self.attachments] + list(self.unread_attachments),
         }
         return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
@@ -206,6 +212,8 @@ class ModelStore:
             new = change(current)
             if new == current and damaged is None:
                 return current
+            if current.unread_entries:
+                self._back_up()
             try:
                 write_atomically(self.index_path, new.to_json())
             except OSError as exc:
@@ -248,29 +256,58 @@ class ModelStore:
     def _entries(self, raw: dict[str, Any]) -> StoreState:
         problems: list[str] = []
         entries: list[ModelEntry] = []
+        unread: list[Any] = []
         raw_entries = raw.get("models", [])
         for index, item in enumerate(raw_entries if isinstance(raw_entries, list) else []):
             try:
                 entry = ModelEntry.from_json(item)
             except ValueError as exc:
-                problems.append(f"Entry {index + 1} of {self.index_path} was skipped: {exc}.")
+                problems.append(
+                    f"Entry {index + 1} of {self.index_path} could not be read ({exc}); it is "
+                    f"not used, but kept in the file as it is (a copy of the file is saved as "
+                    f"{self._backup_path.name} before the next change)."
+                )
+                unread.append(item)
                 continue
             if any(e.id == entry.id for e in entries):
                 problems.append(f"The id '{entry.id}' appears twice in {self.index_path}.")
+                unread.append(item)
                 continue
             entries.append(entry)
         ids = {e.id for e in entries}
         attachments: list[Attachment] = []
+        unread_attachments: list[Any] = []
+        unread_ids = {i.get("id") for i in unread if isinstance(i, dict)}
         raw_attachments = raw.get("attachments", [])
         for item in raw_attachments if isinstance(raw_attachments, list) else []:
             try:
                 attachment = Attachment.from_json(item)
             except ValueError as exc:
-                problems.append(f"An adapter attachment was skipped: {exc}.")
+                problems.append(f"An adapter attachment could not be read ({exc}); it is kept.")
+                unread_attachments.append(item)
                 continue
             if attachment.base_id in ids and attachment.adapter_id in ids:
                 attachments.append(attachment)
-        return StoreState(tuple(entries), tuple(attachments), tuple(problems))
+            elif {attachment.base_id, attachment.adapter_id} & unread_ids:
+                unread_attachments.append(item)  # it belongs to an entry kept unread
+        known = {"schema", "models", "attachments"}
+        return StoreState(
+            tuple(entries),
+            tuple(attachments),
+            tuple(problems),
+            unread_entries=tuple(unread),
+            unread_keys={k: v for k, v in raw.items() if k not in known},
+            unread_attachments=tuple(unread_attachments),
+        )
+
+    @property
+    def _backup_path(self) -> Path:
+        return self.index_path.with_name(self.index_path.name + ".bak")
+
+    def _back_up(self) -> None:
+        """The file as it was, before a change rewrites entries this version cannot read."""
+        with contextlib.suppress(OSError):
+            write_atomically(self._backup_path, self.index_path.read_bytes())
 
     @property
     def _aside_path(self) -> Path:
