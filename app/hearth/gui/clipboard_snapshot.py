@@ -23,8 +23,8 @@ class ClipboardSnapshot:
 
     @classmethod
     def take(cls, clipboard: QClipboard) -> ClipboardSnapshot:
-        mime = clipboard.mimeData(QClipboard.Mode.Clipboard)
-        if mime is None:
+        mime: QMimeData | None = clipboard.mimeData(QClipboard.Mode.Clipboard)
+        if mime is None:  # no owner: Qt returns None though its stubs say otherwise
             return cls(())
         saved = []
         for name in mime.formats():

@@ -107,6 +107,7 @@ class Replacer(QObject):
         # Kept open until the paste is over: it holds the keymap as the keystroke needs it.
         self._x11 = x11
         before = x11.clipboard_owner()
+        assert self._answer is not None  # set by replace() before the paste is sent
         self._clipboard.setMimeData(self._answer, QClipboard.Mode.Clipboard)
         # Qt asks the X server for the clipboard when it next flushes its connection; a
         # paste sent before that would paste what was there before.

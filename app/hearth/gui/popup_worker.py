@@ -11,9 +11,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from hearth import crash_log
 from hearth.core.answer import Answer
 from hearth.core.errors import Cancelled, HearthError
 from hearth.core.request import AnswerSink, Request
+from hearth.gui.error_wording import log_unexpected, unexpected_message, window_message
 
 # Assistant.answer's shape: a request and where it reports, to one Answer.
 AnswerFunction = Callable[[Request, AnswerSink], Answer]
@@ -70,11 +72,17 @@ class PopupWorker(QObject):
         except Cancelled:
             self.cancelled.emit()
         except HearthError as exc:
-            self.failed.emit(exc.message)
+            self.failed.emit(window_message(exc))
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
-            self.failed.emit(self.tr("Unexpected error: {0}: {1}").format(type(exc).__name__, exc))
+            log_unexpected(exc, f"answering a {request.task} request from the popup")
+            log = crash_log.log_path()
+            self.failed.emit(unexpected_message(exc, None if log is None else str(log)))
         else:
-            if request.cancel.cancelled:
+            if _stopped(request):  # stopped as the answer finished: the user asked for none
                 self.cancelled.emit()
             else:
                 self.answered.emit(answer)
+
+
+def _stopped(request: Request) -> bool:
+    return request.cancel.cancelled

@@ -142,7 +142,7 @@ class X11Input:
             # The core keymap lists group 1 in columns 0-1 and group 2 in columns 2-3.
             column = 2 * group
             if column < len(syms) and syms[column] == keysym:
-                return first + offset
+                return int(first + offset)
         return 0
 
     def _spare_keycode(self) -> int:
@@ -151,8 +151,8 @@ class X11Input:
         mapping = self.display.get_keyboard_mapping(first, count)
         for offset in range(len(mapping) - 1, -1, -1):  # from the top: rarely real keys
             if not any(mapping[offset]):
-                return first + offset
-        return self.display.display.info.max_keycode
+                return int(first + offset)
+        return int(self.display.display.info.max_keycode)
 
 
 def current_group(display_name: str | None) -> int:

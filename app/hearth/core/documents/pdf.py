@@ -37,7 +37,7 @@ def read_pdf(
     on_progress: Progress | None = None,
     limits: ReadLimits = ReadLimits(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> Document:
-    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    import pypdfium2 as pdfium
 
     with _PDFIUM:
         try:

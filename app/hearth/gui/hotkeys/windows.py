@@ -32,6 +32,9 @@ _KEYS = {
     "Pause": 0x13,
 }
 
+# A plain flag: mypy checks this module as Linux and would call the code below unreachable.
+_ON_WINDOWS: bool = sys.platform == "win32"
+
 
 def virtual_key(key: str) -> int:
     """The Windows virtual-key code of a binding's key."""
@@ -55,7 +58,7 @@ class WindowsHotkey:
         self._problem: HotkeyUnavailable | None = None
 
     def start(self, on_press: Callable[[], None]) -> None:
-        if sys.platform != "win32":
+        if not _ON_WINDOWS:
             raise HotkeyUnavailable("The Windows hotkey backend runs only on Windows.")
         modifiers = MOD_NOREPEAT
         for mod in self.binding.modifiers:
@@ -85,7 +88,7 @@ class WindowsHotkey:
         kernel32 = _kernel32()
         self._thread_id = kernel32.GetCurrentThreadId()
         if not user32.RegisterHotKey(None, HOTKEY_ID, modifiers, vk):
-            code = ctypes.get_last_error()
+            code = int(getattr(ctypes, "get_last_error")())  # noqa: B009 - Windows only
             if code == ERROR_HOTKEY_ALREADY_REGISTERED:
                 self._problem = HotkeyConflict(
                     f"{self.binding} is already taken by another application; choose another "
