@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -76,3 +77,21 @@ def test_writers_in_parallel_lose_nothing(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert len(HistoryStore.in_folder(tmp_path).recent()) == 45
+
+
+def test_a_rewrite_keeps_damaged_lines_and_unknown_fields(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.jsonl")
+    store.record(entry("first"), keep_history=True)
+    newer = json.loads(store.path.read_text())
+    newer["pinned"] = True  # a field from a newer Hearth
+    damaged = '{"task": "summarize", "text": "cut off'
+    not_utf8 = b'{"task": "\xff\xfe"'
+    store.path.write_bytes((json.dumps(newer) + "\n" + damaged + "\n").encode() + not_utf8 + b"\n")
+
+    store.record(entry("second"), keep_history=True)
+
+    lines = store.path.read_bytes().split(b"\n")
+    assert json.loads(lines[0])["pinned"] is True
+    assert lines[1] == damaged.encode()
+    assert lines[2] == not_utf8
+    assert [e.text for e in store.recent()] == ["second", "first"]

@@ -5,7 +5,8 @@ decision is made with the settings of the run, not whatever is set later). One J
 per line in `history.jsonl` under the data folder, newest last, at most `limit` entries.
 Every change rewrites the file atomically under a cross-process lock: the GUI and a CLI may
 share it, and a crash leaves the old history or the new, never half of one. A damaged line
-is skipped, not fatal.
+is skipped when reading, not fatal, and kept as it is when the file is rewritten (as are the
+fields of an entry this version does not know): a rewrite loses nothing but what ages out.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hearth.core.files.atomic_write import write_atomically
 from hearth.core.errors import HearthError
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.files.file_lock import FileLock
 
 FILE_NAME = "history.jsonl"
@@ -39,6 +40,8 @@ class HistoryEntry:
     details: dict[str, Any] = field(default_factory=dict)  # e.g. classify's label probabilities
     at: float = field(default_factory=time.time)  # seconds since the epoch
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Fields of a newer Hearth's entry: not used here, written back as they were.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_outcome(
@@ -58,14 +61,20 @@ class HistoryEntry:
         )
 
     def to_line(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        data = asdict(self)
+        extra = data.pop("extra")
+        return json.dumps({**extra, **data}, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_line(cls, line: str) -> HistoryEntry:
         raw = json.loads(line)
         if not isinstance(raw, dict):
             raise ValueError("not an object")
-        return cls(**{name: raw[name] for name in cls.__dataclass_fields__ if name in raw})
+        known = [name for name in cls.__dataclass_fields__ if name != "extra"]
+        return cls(
+            **{name: raw[name] for name in known if name in raw},
+            extra={k: v for k, v in raw.items() if k not in known},
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -88,7 +97,8 @@ class HistoryStore:
         if not keep_history:
             return False
         with self._locked():
-            kept = self._read()[-(self.limit - 1) :] if self.limit > 1 else []
+            lines = self._lines()
+            kept = lines[-(self.limit - 1) :] if self.limit > 1 else []
             self._write([*kept, entry])
         return True
 
@@ -108,22 +118,32 @@ class HistoryStore:
         )
 
     def _read(self) -> list[HistoryEntry]:
+        # A damaged line costs that entry, not the history.
+        return [line for line in self._lines() if isinstance(line, HistoryEntry)]
+
+    def _lines(self) -> list[HistoryEntry | str]:
+        """Every line of the file: an entry, or the text of a line that is not one (kept)."""
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
+            # surrogateescape: bytes that are not UTF-8 survive a rewrite unchanged.
+            text = self.path.read_bytes().decode("utf-8", errors="surrogateescape")
         except FileNotFoundError:
             return []
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise HearthError(f"Could not read the history ({self.path}): {exc}") from exc
-        entries = []
-        for line in lines:
+        lines: list[HistoryEntry | str] = []
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
             try:
-                entries.append(HistoryEntry.from_line(line))
-            except (ValueError, TypeError, KeyError):
-                continue  # a damaged line costs that entry, not the history
-        return entries
+                lines.append(HistoryEntry.from_line(line))
+            except (ValueError, TypeError, KeyError, RecursionError):
+                lines.append(line)
+        return lines
 
-    def _write(self, entries: list[HistoryEntry]) -> None:
-        data = "".join(entry.to_line() + "\n" for entry in entries).encode("utf-8")
+    def _write(self, entries: list[HistoryEntry | str]) -> None:
+        data = "".join(
+            (entry if isinstance(entry, str) else entry.to_line()) + "\n" for entry in entries
+        ).encode("utf-8", errors="surrogateescape")
         try:
             write_atomically(self.path, data)
         except OSError as exc:
