@@ -336,3 +336,24 @@ def test_an_attached_adapter_applies_to_requests_and_to_threshold_keys(
         assert assistant.loaded.lora_path is None
         assert assistant.adapter_name("rewrite", base.file) == f"{adapter.file}@0.5"
         assert assistant.adapter_name("classify", base.file) is None
+
+
+def test_a_long_summary_is_announced_before_it_starts(paths: Paths, tiny_model: Path) -> None:
+    assistant = assistant_for(paths, RecordingEngine(), Settings(model=str(tiny_model)))
+    long_text = "The committee met again and discussed the budget at length. " * 20_000
+    estimate = assistant.estimate(Request("summarize", long_text))
+    assert estimate is not None
+    assert estimate.long
+    assert estimate.parts > 10
+    assert assistant.estimate(Request("rewrite", long_text)) is None
+    said: list[str] = []
+    cancel_after_first = Request("summarize", long_text)
+
+    def progress(message: str) -> None:
+        said.append(message)
+        cancel_after_first.cancel.cancel()  # the user reads it and stops
+
+    with pytest.raises(Cancelled):
+        assistant.answer(cancel_after_first, AnswerSink(on_progress=progress))
+    assert said[0].startswith("This is a long text:")
+    assert f"{estimate.parts} parts" in said[0]

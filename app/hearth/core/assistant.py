@@ -36,6 +36,7 @@ from hearth.core.routing.router import EscalationPreview, LocalAnswer
 from hearth.core.routing.task_routing import Routing, connect_with_keychain, open_routing
 from hearth.core.settings import Settings
 from hearth.core.tasks.catalog import task_catalog
+from hearth.core.tasks.job_estimate import JobEstimate, estimate_summary
 from hearth.core.tasks.runner import TaskOutcome, TaskRunner
 from hearth.core.tasks.task import Task
 
@@ -164,6 +165,10 @@ class Assistant:
             if sink.on_escalate is not None:
                 sink.on_escalate(decision.explanation)
 
+        estimate = self.estimate(request)
+        if estimate is not None and estimate.long and sink.on_progress is not None:
+            # Said before the work starts, so the user can stop a job of hours at once.
+            sink.on_progress(f"This is a long text: {estimate.describe()}. You can stop it.")
         try:
             cloud = task.cloud_request(
                 request.text, request.options, structured_output=routing.structured_output
@@ -192,6 +197,12 @@ class Assistant:
         finally:
             if own_routing:
                 routing.ledger.close()
+
+    def estimate(self, request: Request) -> JobEstimate | None:
+        """What the request will take on the device, for a task that splits long texts."""
+        if not self.task(request.task).capabilities.splits_long_texts:
+            return None
+        return estimate_summary(len(request.text), self.settings_for(request).context_size)
 
     def warm_up(
         self, cancel: CancelToken | None = None, model: Path | None = None, task: str | None = None

@@ -96,7 +96,11 @@ class Summarize:
         TaskOption("style", tuple(STYLES), "summary", "the shape of the summary"),
     )
     capabilities = Capabilities(
-        streams_text=True, batchable=False, calibrated_threshold=False, answer_kind="text"
+        streams_text=True,
+        batchable=False,
+        calibrated_threshold=False,
+        answer_kind="text",
+        splits_long_texts=True,
     )
 
     def __init__(self, part_share: float = 1 / 3) -> None:

@@ -47,6 +47,9 @@ class Capabilities:
     refinable: bool = False
     # Offered in the window's task tabs (a task only the API uses is not).
     in_window: bool = True
+    # A text longer than the context is split and summarized in parts (map-reduce): a long
+    # text is a long job, said up front.
+    splits_long_texts: bool = False
 
 
 @dataclass(frozen=True)
