@@ -215,6 +215,9 @@ class MainWindow(QMainWindow):
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.setEnabled(self._history is not None)
         self.tools_menu.addAction(self.history_action)
+        self.local_api_action = QAction(self.tr("Local &API…"), self)
+        self.local_api_action.triggered.connect(self.open_local_api)
+        self.tools_menu.addAction(self.local_api_action)
         self.about_action = QAction(self.tr("&About Hearth"), self)
         self.about_action.triggered.connect(self.show_about)
         self.menuBar().addMenu(self.tr("&Help")).addAction(self.about_action)
@@ -385,6 +388,13 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def open_local_api(self) -> None:
+        from hearth.gui.local_api_dialog import LocalApiDialog, service_for
+
+        dialog = LocalApiDialog(service_for(self, self.current_settings), self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def reopen(self, entry: HistoryEntry) -> None:
         """Put a past request back: its task, its text and its result; Retry runs it again."""
