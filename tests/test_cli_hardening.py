@@ -250,3 +250,44 @@ def test_reading_the_ledger_creates_and_writes_nothing(
     assert code == 0, err
     assert "No requests" in out
     assert not (hearth_home / "data").exists()  # a reader needs no write access anywhere
+
+
+# -- 2. endless inputs ---------------------------------------------------------------------
+
+
+def test_endless_stdin_is_refused_at_its_limit(tiny_model: Path) -> None:
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run(
+            [*hearth_command(), "run", "summarize", "--model", str(tiny_model)],
+            stdin=zero,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "HEARTH_MAX_INPUT_MB": "2"},
+        )
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: standard input is larger than 2 MB")
+    assert "HEARTH_MAX_INPUT_MB=8" in last
+
+
+def test_endless_examples_are_refused_at_the_line_limit(
+    tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = in_process(
+        capsys, "calibrate", "--model", str(tiny_model), "--labels", "a,b",
+        "--examples", "/dev/zero",
+    )  # fmt: skip
+    assert code == 2
+    assert "Line 1 of /dev/zero is larger than 4 MB" in err
+
+
+def test_a_schema_that_never_ends_is_refused(
+    tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = in_process(
+        capsys, "run", "extract", "--model", str(tiny_model), "--schema", "/dev/zero",
+        stdin="Ana paid 20 EUR.",
+    )  # fmt: skip
+    assert code == 2, err
+    assert "/dev/zero is larger than 1 MB" in err, err

@@ -101,10 +101,16 @@ def read_stream(stream: BinaryIO, limit: Limit, name: str = "standard input") ->
 
 def read_stdin_text(limit: Limit) -> str:
     """Standard input as text, bounded (bytes, so a binary pipe cannot break decoding)."""
-    stream = sys.stdin.buffer if sys.stdin is not None else None
-    if stream is None:
+    if sys.stdin is None:
         raise UsageError("No text given: pass --input FILE, or pipe text into hearth.")
-    return read_stream(stream, limit).decode("utf-8", errors="replace")
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return read_stream(stream, limit).decode("utf-8", errors="replace")
+    # A text stream without bytes underneath (an embedding program's): bounded in characters.
+    text = sys.stdin.read(limit.max_bytes + 1)
+    if len(text) > limit.max_bytes:
+        raise limit.refuse("standard input")
+    return text
 
 
 def iter_lines(path: Path, limit: Limit = LINE_LIMIT) -> Iterator[tuple[int, str]]:
