@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hearth import crash_log
 from hearth.cli.context import CommandContext
 from hearth.cli.display_check import check_display_libraries
 
@@ -37,6 +38,10 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
             return 2
         # Before Qt is imported: a missing xcb library would abort the process inside Qt.
         check_display_libraries()
+        # The app's log: worker errors are logged there with their traceback before the
+        # window reports them, and an uncaught exception ends up there too.
+        if crash_log.log_path() is None:
+            crash_log.install(context.paths.log_dir)
         # Imported here: headless commands never load Qt.
         from hearth.gui.app import run_app
 
