@@ -291,3 +291,13 @@ def test_a_schema_that_never_ends_is_refused(
     )  # fmt: skip
     assert code == 2, err
     assert "/dev/zero is larger than 1 MB" in err, err
+
+
+def test_an_endless_input_file_is_refused_at_its_limit(
+    tiny_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = in_process(
+        capsys, "run", "summarize", "--model", str(tiny_model), "--input", "/dev/zero"
+    )
+    assert code == 2, err
+    assert "larger than 200 MB" in err

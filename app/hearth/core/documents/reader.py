@@ -48,7 +48,7 @@ def read_document(
         return read_pdf(
             path, password=password, cancel=cancel, on_progress=on_progress, limits=limits
         )
-    data = _read_all(path)
+    data = _read_all(path, limits.max_bytes)
     kind = detect_format(head, path, data)
     document = _read_as(kind, data, path, cancel, limits)
     if len(document.text) > limits.max_chars:
@@ -81,8 +81,16 @@ def _read_as(
     return read_text(data, kind)
 
 
-def _read_all(path: Path) -> bytes:
+def _read_all(path: Path, max_bytes: int) -> bytes:
+    """Bounded: a device or FIFO (/dev/zero) reports no size and never ends."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
     except OSError as exc:
         raise DocumentError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if len(data) > max_bytes:
+        raise DocumentTooLarge(
+            f"{path.name} is larger than {describe_bytes(max_bytes)}, the most Hearth reads; "
+            "nothing was read past that. Split it, or give the part you need."
+        )
+    return data
