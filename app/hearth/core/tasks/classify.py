@@ -48,10 +48,14 @@ from hearth.core.tasks.task import (
 )
 
 CONTENT_FREE = ("N/A", "[MASK]")
-# Measured on four public data sets with SmolLM2-135M and Gemma 3 270M (docs/quality.md).
-DEFAULT_CALIBRATION = "batch"
+# Unchanged from before batch calibration existed. The measurements so far (docs/quality.md:
+# SmolLM2 on Yelp sentiment) favour "none": contextual and batch raised the ECE there. The
+# switch waits for the other data sets and for tests that assume contextual (engine-call
+# counts in tests/test_cli_tasks.py and tests/core/tasks/test_tasks_on_engine.py).
+DEFAULT_CALIBRATION = "contextual"
 CALIBRATIONS = ("on", "off", *MODES)
-# Options as letters (A, B…) or as their names; letters measured better (docs/quality.md).
+# Options as letters (A, B…) or as their names. Names measured far better for SmolLM2 on Yelp
+# (0.76 against 0.48, docs/quality.md), but on one set only: letters stay the default for now.
 FORMS = ("letters", "names")
 
 SYSTEM = "You are a text classifier. Read the text and choose the one category that fits it best."
@@ -239,6 +243,9 @@ def _names_request(text: str, labels: Sequence[Label]) -> ScoreRequest:
             for label in labels
         ),
     )
+
+
+_divide_out = divide_out  # the name tests/core/tasks/test_classify_prompt.py knows
 
 
 def label_probabilities(logprobs: Sequence[float]) -> list[float]:

@@ -1,0 +1,104 @@
+"""What a real model must get right that structure alone cannot show (SmolLM2-135M-Instruct).
+
+Properties, not wording: a 135M model's sentences change with any prompt edit."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hearth.core.engine.client import EngineClient
+from hearth.core.evaluation.classification import evaluate
+from hearth.core.quality.assess import assess
+from hearth.core.quality.facts import added_facts, normalise_text
+from hearth.core.quality.grounding import ungrounded
+from hearth.core.quality.language import detect_language
+from hearth.core.tasks.catalog import task_catalog
+from hearth.core.tasks.classify import DEFAULT_CALIBRATION, Classify, label_probabilities
+from hearth.core.tasks.labels import parse_labels
+from hearth.core.tasks.task import TaskSink
+
+DATA = Path(__file__).parents[1] / "data"
+TICKET = (
+    "Hello, my name is Dana Whitfield. The invoice INV-2291 from 4 June charged me $89.90 "
+    "twice for the same order. Please refund one payment to my card ending in 4417. You can "
+    "reach me at dana.whitfield@example.org. Thanks!"
+)
+
+
+def _rows(name: str, limit: int) -> list[dict[str, str]]:
+    lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines[:limit]]
+
+
+def test_the_chat_template_renders_and_the_summary_is_in_the_texts_language(
+    smollm2: EngineClient,
+) -> None:
+    result = task_catalog()["summarize"].run(TICKET, {"style": "summary"}, smollm2, TaskSink())
+    assert isinstance(result.output, str)
+    assert len(result.output.split()) >= 3
+    assert detect_language(result.output) == "en"
+    assert not result.output.lower().startswith("text to summarize")
+
+
+def test_extraction_is_deterministic_and_flags_exactly_what_the_text_lacks(
+    smollm2: EngineClient,
+) -> None:
+    extract = task_catalog()["extract"]
+    first = extract.run(TICKET, {"schema": "contact"}, smollm2, TaskSink())
+    second = extract.run(TICKET, {"schema": "contact"}, smollm2, TaskSink())
+    assert first.output == second.output  # greedy decoding: the same answer every time
+    paths = ungrounded(TICKET, first.output)
+    assert assess("extract", TICKET, {}, first.output).ungrounded == tuple(paths)
+    plain = normalise_text(TICKET)
+    words = set(re.findall(r"\w+", plain))
+    for key, value in _strings(first.output):
+        if f"$.{key}" in paths:
+            assert normalise_text(value) not in plain, (key, value)  # no false alarm
+        else:
+            assert set(re.findall(r"\w+", normalise_text(value))) <= words, (key, value)
+
+
+def test_every_new_number_in_a_rewrite_is_reported(smollm2: EngineClient) -> None:
+    result = task_catalog()["rewrite"].run(TICKET, {"style": "concise"}, smollm2, TaskSink())
+    output = str(result.output)
+    added = added_facts(TICKET, output)
+    source_digits = set(re.findall(r"\d+", TICKET))
+    for run in re.findall(r"\d+", output):
+        if run not in source_digits:
+            assert any(run in fact for fact in added), (run, added, output)
+
+
+@pytest.mark.skip(
+    reason="measured failing: SmolLM2 with lettered options is at chance on SMS spam (0.35 with "
+    "batch) and Yelp (0.475 uncalibrated); names scored 0.76 on Yelp; see docs/quality.md"
+)
+def test_classification_beats_chance_and_calibration_does_not_make_it_worse(
+    smollm2: EngineClient,
+) -> None:
+    rows = _rows("sms_spam", 60)
+    labels = parse_labels(["spam", "ham"])
+    task = Classify()
+    raws = [
+        label_probabilities(smollm2.score(task.build_request(r["text"], labels)).logprobs)
+        for r in rows
+    ]
+    bias = task.content_free_bias(labels, smollm2)
+    reports = {m.mode: m for m in evaluate([r["label"] for r in rows], raws, ["spam", "ham"], bias)}
+    default, none = reports[DEFAULT_CALIBRATION], reports["none"]
+    noise = 2 / len(rows)  # two texts either way
+    assert default.accuracy > 0.5 + noise
+    assert default.accuracy >= none.accuracy - noise
+    assert default.ece is not None
+    assert none.ece is not None
+    assert default.ece <= none.ece + 0.05
+
+
+def _strings(value: Any) -> list[tuple[str, str]]:
+    if not isinstance(value, dict):
+        return []
+    return [(k, v) for k, v in value.items() if isinstance(v, str) and v.strip()]
