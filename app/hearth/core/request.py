@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.types import GenerationEvent, PrefillProgress, TokenText
-from hearth.core.routing.policy import CloudPolicy
+
+if TYPE_CHECKING:
+    # A request is built below the routing layer (documents describe their input with it).
+    from hearth.core.routing.policy import CloudPolicy
 
 # Where a request came from, as the ledger records it.
 SOURCES = ("window", "cli", "popup", "api")
