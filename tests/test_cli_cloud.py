@@ -22,8 +22,8 @@ from hearth.core.ledger.entry import LedgerEntry
 from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.paths import Paths
-from hearth.core.routing.policy import CloudPolicy, RoutingPolicy
 from hearth.core.privacy.redaction import Redactor
+from hearth.core.routing.policy import CloudPolicy, RoutingPolicy
 from hearth.core.routing.router import LocalAnswer, Message, Router
 from hearth.core.settings import SettingsStore
 from tests.core.cloud import llama_server

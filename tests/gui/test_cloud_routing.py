@@ -16,12 +16,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from hearth.core.answer import Answer
 from hearth.core.cloud.endpoint import BASE_URL_ENV, MODEL_ENV
 from hearth.core.cloud.keys import KEY_ENV
 from hearth.core.ledger.prices import PriceTable
 from hearth.core.ledger.store import Ledger, ledger_path
 from hearth.core.paths import Paths
-from hearth.core.answer import Answer
 from hearth.gui.app import HearthApp
 from hearth.gui.escalation_dialog import EscalationDialog
 from tests.core.cloud.fake_provider import FakeProvider, Reply, error, stream
@@ -121,7 +121,8 @@ def test_keeping_the_local_answer_sends_nothing(
         dialog.keep_button.click()
     result: Answer = done.args[0]
     assert result.route == "local"
-    assert result.escalation is not None and result.escalation.declined
+    assert result.escalation is not None
+    assert result.escalation.declined
     assert provider.seen == []
     assert "you kept it" in app.window.status.route_label.text()
     assert local_text  # the local answer was on screen while the question was asked
@@ -152,7 +153,8 @@ def test_a_failing_cloud_keeps_the_local_answer_and_says_why(
         app.window.run_task()
     result: Answer = done.args[0]
     assert result.route == "local"
-    assert result.escalation is not None and result.escalation.error is not None
+    assert result.escalation is not None
+    assert result.escalation.error is not None
     assert provider.seen  # it was tried
     assert app.window.result.answer_text == result.output
     qtbot.waitUntil(app.window.banner.isVisible, timeout=WAIT_MS)

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from hearth.core.models.catalog import Catalog, load_catalog
-from hearth.core.models.hub.download import Downloader
 from hearth.core.models.hub.client import HuggingFaceHub
+from hearth.core.models.hub.download import Downloader
+from hearth.core.models.hub.transfer_watch import HubTimeouts
 from hearth.core.models.library import ModelLibrary
 from hearth.core.models.store import ModelStore
-from hearth.core.models.hub.transfer_watch import HubTimeouts
 from tests.gguf_factory import ModelSpec, write_model
 from tests.hub_server import HubServer
 

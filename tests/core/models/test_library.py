@@ -12,8 +12,8 @@ import pytest
 from hearth.core.errors import ModelFileError, UsageError
 from hearth.core.models.catalog import Catalog, load_catalog
 from hearth.core.models.disk_space import NotEnoughDiskSpace
-from hearth.core.models.hub.download import Downloader, DownloadVerificationFailed
 from hearth.core.models.entry import Kind, Source
+from hearth.core.models.hub.download import Downloader, DownloadVerificationFailed
 from hearth.core.models.hub.types import HubFile
 from hearth.core.models.library import Health, ModelLibrary
 from hearth.core.models.progress import Phase, Progress

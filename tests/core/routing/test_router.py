@@ -21,8 +21,8 @@ from hearth.core.errors import Cancelled
 from hearth.core.ledger.prices import Price, PriceTable
 from hearth.core.ledger.store import Ledger
 from hearth.core.privacy.network_guard import NetworkGuard
-from hearth.core.routing.policy import Action, CloudPolicy, Reason, RoutingPolicy
 from hearth.core.privacy.redaction import Redactor
+from hearth.core.routing.policy import Action, CloudPolicy, Reason, RoutingPolicy
 from hearth.core.routing.router import (
     PLACEHOLDER_NOTE,
     EscalationPreview,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hearth.core.files.atomic_write import write_atomically
 from hearth.core.errors import HearthError, UsageError
+from hearth.core.files.atomic_write import write_atomically
 from hearth.core.tasks.labels import Label, parse_labels
 
 FILE_NAME = "label_sets.json"

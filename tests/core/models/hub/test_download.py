@@ -11,14 +11,14 @@ import pytest
 
 from hearth.core.cancel import CancelToken
 from hearth.core.errors import Cancelled
-from hearth.core.models.hub import download
-from hearth.core.models.disk_space import MARGIN_BYTES, NotEnoughDiskSpace
-from hearth.core.models.hub.download import Downloader, DownloadVerificationFailed
 from hearth.core.files.file_lock import FileLock, LockTimeout
+from hearth.core.models.disk_space import MARGIN_BYTES, NotEnoughDiskSpace
+from hearth.core.models.hub import download
 from hearth.core.models.hub.client import HuggingFaceHub
+from hearth.core.models.hub.download import Downloader, DownloadVerificationFailed
+from hearth.core.models.hub.transfer_watch import DownloadStalled
 from hearth.core.models.hub.types import DownloadError, HubFile
 from hearth.core.models.progress import Phase, Progress
-from hearth.core.models.hub.transfer_watch import DownloadStalled
 from tests.core.models.conftest import MIB, TEST_TIMEOUTS, sha256_of
 from tests.hub_server import Faults, HubServer
 

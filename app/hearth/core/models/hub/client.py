@@ -39,9 +39,9 @@ from huggingface_hub.file_download import http_get
 from huggingface_hub.utils._headers import build_hf_headers
 
 from hearth.core.errors import HearthError
+from hearth.core.models.hub.transfer_watch import TransferWatch
 from hearth.core.models.hub.types import DownloadError, HubFile, RemoteFile
 from hearth.core.models.hub.watch import watching
-from hearth.core.models.hub.transfer_watch import TransferWatch
 from hearth.core.version import app_version
 
 DEFAULT_ENDPOINT = "https://huggingface.co"

@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-from hearth.core.files.atomic_write import write_atomically
 from hearth.core.cancel import CancelToken
 from hearth.core.errors import HearthError, ModelFileError
+from hearth.core.files.atomic_write import write_atomically
+from hearth.core.files.file_lock import FileLock
 from hearth.core.models.disk_space import (
     FreeBytes,
     NotEnoughDiskSpace,
@@ -33,11 +34,10 @@ from hearth.core.models.disk_space import (
     is_disk_full,
     require_free_space,
 )
-from hearth.core.files.file_lock import FileLock
 from hearth.core.models.hashing import is_sha256, sha256_file
+from hearth.core.models.hub.transfer_watch import HubTimeouts, TransferWatch
 from hearth.core.models.hub.types import DownloadError, HubClient, HubFile, RemoteFile
 from hearth.core.models.progress import Phase, ProgressCallback, ProgressMeter
-from hearth.core.models.hub.transfer_watch import HubTimeouts, TransferWatch
 
 PARTIAL_SUFFIX: Final = ".partial"
 
