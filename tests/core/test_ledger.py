@@ -14,7 +14,7 @@ import pytest
 
 from hearth.core.ledger.entry import LedgerEntry
 from hearth.core.ledger.prices import BUILTIN_PRICES, Price, PriceTable
-from hearth.core.ledger.store import Ledger, LedgerError, ledger_path
+from hearth.core.ledger.store import SCHEMA_VERSION, Ledger, LedgerError, ledger_path
 from hearth.core.paths import Paths
 from hearth.core.settings import Settings
 
@@ -95,7 +95,32 @@ def test_records_round_trip_in_a_wal_database(ledger: Ledger, path: Path) -> Non
     assert newest.cloud_cost_usd == pytest.approx(2.0 * 1.0 + 0.5 * 4.0)
     assert entries[1].cloud_cost_usd is None  # nothing was sent
     assert raw_rows(path, "PRAGMA journal_mode") == [("wal",)]
-    assert raw_rows(path, "PRAGMA user_version") == [(1,)]
+    assert raw_rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+def test_a_version_1_ledger_gains_the_source_column_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    with sqlite3.connect(path) as conn:  # a ledger as the first version wrote it
+        conn.execute(
+            "CREATE TABLE requests (id INTEGER PRIMARY KEY, time TEXT NOT NULL, task TEXT NOT "
+            "NULL, route TEXT NOT NULL, sent_to_cloud INTEGER NOT NULL DEFAULT 0, "
+            "local_tokens_in INTEGER NOT NULL DEFAULT 0, local_tokens_out INTEGER NOT NULL "
+            "DEFAULT 0, cloud_tokens_in INTEGER NOT NULL DEFAULT 0, cloud_tokens_out INTEGER "
+            "NOT NULL DEFAULT 0, cloud_tokens_estimated INTEGER NOT NULL DEFAULT 0, "
+            "redactions INTEGER NOT NULL DEFAULT 0, policy TEXT, local_model TEXT, cloud_model "
+            "TEXT, cloud_host TEXT, confidence REAL, threshold REAL, escalation_reason TEXT, "
+            "cloud_status TEXT, latency_ms REAL, cloud_cost_usd REAL, request_text TEXT)"
+        )
+        conn.execute(
+            "INSERT INTO requests (time, task, route) VALUES ('2026-01-01T00:00:00Z', 'x', 'local')"
+        )
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with Ledger(path, keep_history=True, prices=PriceTable({})) as ledger:
+        ledger.record(LedgerEntry(task="summarize", route="local", source="api"))
+        entries = ledger.entries()
+    assert [(e.task, e.source) for e in entries] == [("summarize", "api"), ("x", None)]
+    assert raw_rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 
 def test_the_default_place_is_the_data_folder(tmp_path: Path) -> None:

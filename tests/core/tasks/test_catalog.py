@@ -7,6 +7,7 @@ import inspect
 
 import pytest
 
+from hearth.core.errors import UsageError
 from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.cloud_form import CloudTask
 from hearth.core.tasks.task import Capabilities
@@ -78,3 +79,18 @@ def test_a_proofread_is_greedy_locally_and_in_the_cloud() -> None:
     assert cloud.request.temperature == 0.0
     friendly = rewrite.cloud_request("Teh text.", {"style": "friendly"}, structured_output=None)
     assert (friendly.request.temperature or 0) > 0
+
+
+def test_a_huge_instruction_is_named_as_what_is_too_long() -> None:
+    rewrite = task_catalog()["rewrite"]
+    with pytest.raises(UsageError, match=r"instruction is 100,000 characters long") as caught:
+        rewrite.cloud_request(
+            "A short text.", {"instruction": "x" * 100_000}, structured_output=None
+        )
+    assert "text is too long" not in caught.value.message
+    with pytest.raises(UsageError, match=r"follow-up is"):
+        rewrite.cloud_request(
+            "A short text.",
+            {"previous": "Short.", "follow_up": "y" * 5000},
+            structured_output=None,
+        )

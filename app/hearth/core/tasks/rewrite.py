@@ -47,6 +47,9 @@ SYSTEM = (
 )
 
 MIN_ANSWER_TOKENS = 64
+# An instruction says what to do; material to work on belongs in the text. A 100 KB
+# instruction would otherwise be reported as "the text is too long".
+MAX_INSTRUCTION_CHARS = 2000
 # A proofread is a correction: the most likely one, the same on every run. Other styles may
 # vary a little.
 TEMPERATURE = {"proofread": 0.0}
@@ -162,6 +165,7 @@ class Rewrite:
 
     def _instruction(self, options: Mapping[str, Any]) -> tuple[str, str]:
         custom = str(options.get("instruction") or "").strip()
+        _check_length("instruction", custom)
         style = str(options.get("style") or (CUSTOM if custom else "proofread"))
         if style == CUSTOM:
             if not custom:
@@ -176,6 +180,15 @@ class Rewrite:
         return style, STYLES[style]
 
 
+def _check_length(what: str, value: str) -> None:
+    if len(value) > MAX_INSTRUCTION_CHARS:
+        raise UsageError(
+            f"The {what} is {len(value):,} characters long; it can be at most "
+            f"{MAX_INSTRUCTION_CHARS:,}. Say what to do in a few sentences, and put the material "
+            "to work on in the text itself."
+        )
+
+
 def _refinement(options: Mapping[str, Any]) -> tuple[str | None, str | None]:
     previous, follow_up = options.get("previous"), options.get("follow_up")
     if (previous is None) != (follow_up is None):
@@ -184,6 +197,7 @@ def _refinement(options: Mapping[str, Any]) -> tuple[str | None, str | None]:
         raise UsageError("The previous result to refine is empty.")
     if follow_up is not None and not str(follow_up).strip():
         raise UsageError("Say how to change the previous result (the follow-up is empty).")
+    _check_length("follow-up", str(follow_up or ""))
     return (None, None) if previous is None else (str(previous), str(follow_up))
 
 
