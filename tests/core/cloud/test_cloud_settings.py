@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hearth.core.settings import Settings, SettingsStore
+from hearth.core.settings import PRIVACY_FIELDS, Settings, SettingsStore
 
 CLOUD = Settings(
     cloud_preset="openrouter",
@@ -74,7 +74,7 @@ def test_json_numbers_and_lists_load_as_the_field_types(store: SettingsStore) ->
         ("redaction_names", ["", "Bo"]),
     ],
 )
-def test_an_invalid_cloud_value_falls_back_alone(
+def test_an_invalid_cloud_value_falls_back_alone_or_fails_closed(
     store: SettingsStore, name: str, bad: object
 ) -> None:
     good = json.loads(CLOUD.to_json())
@@ -82,9 +82,16 @@ def test_an_invalid_cloud_value_falls_back_alone(
 
     loaded = store.load()
 
-    assert getattr(loaded.settings, name) == getattr(Settings(), name)
-    assert len(loaded.problems) == 1
     assert f"'{name}'" in loaded.problems[0]
+    if name in PRIVACY_FIELDS:
+        # A privacy value Hearth cannot read fails closed: nothing may leave the device.
+        assert loaded.settings.air_gapped
+        assert loaded.settings.cloud_policy == "never"
+        assert any("air-gapped" in problem for problem in loaded.problems)
+    else:
+        assert getattr(loaded.settings, name) == getattr(Settings(), name)
+        assert len(loaded.problems) == 1
+        assert loaded.settings.cloud_policy == CLOUD.cloud_policy
     with pytest.raises(ValueError, match=name):
         CLOUD.replace(**{name: bad})
 
