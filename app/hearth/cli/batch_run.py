@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from hearth.core.answer import Answer
 from hearth.core.assistant import Assistant
 from hearth.core.errors import EngineCrashed, HearthError, UsageError
 from hearth.core.files.bounded_read import LINE_LIMIT, iter_lines
@@ -142,8 +143,13 @@ def run_batch(
     seen = answered = failures = skipped = cloud_answers = cloud_failures = 0
     done_since_crash = True
     stopped_at: int | None = None
+    parallel = int(request.options.get("parallel") or 1)
+    if routing.mode is CloudPolicy.ALWAYS:
+        parallel = 1  # the cloud answers: scoring every text here first would be wasted
     try:
-        for number, text, problem in batch_lines(path):
+        for number, text, problem, ahead in _answered_in_chunks(
+            batch_lines(path), skip, parallel, assistant, request, routing
+        ):
             seen += 1
             if number in skip:
                 skipped += 1
@@ -151,7 +157,14 @@ def run_batch(
                 continue
             stopped_at = number
             record: dict[str, Any] = {"line": number}
-            while problem is None and text is not None:
+            if ahead is not None:
+                record.update(ahead.to_json())
+                cloud_answers += ahead.route == "cloud"
+                cloud_failures += (
+                    ahead.escalation is not None and ahead.escalation.error is not None
+                )
+                done_since_crash = True
+            while ahead is None and problem is None and text is not None:
                 try:
                     answer = assistant.answer(
                         dataclasses.replace(request, text=text), routing=routing
@@ -201,6 +214,54 @@ def run_batch(
         progress.say("error: no line of the batch could be answered; see each line's error.")
         return EXIT_NOTHING_DONE
     return 0
+
+
+def _answered_in_chunks(
+    lines: Iterator[tuple[int, str | None, str | None]],
+    skip: set[int],
+    parallel: int,
+    assistant: Assistant,
+    request: Request,
+    routing: Routing,
+) -> Iterator[tuple[int, str | None, str | None, Answer | None]]:
+    """The lines with their answers where `parallel` consecutive lines were answered together
+    (`Assistant.answer_many`: one batched scoring); None where a line is to be answered alone:
+    with --parallel 1, and for every line of a chunk that failed (each then meets its own
+    error, or the engine's restart, on the one-line path)."""
+    chunk: list[tuple[int, str | None, str | None]] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= parallel:
+            yield from _chunk_answers(chunk, skip, parallel, assistant, request, routing)
+            chunk = []
+    yield from _chunk_answers(chunk, skip, parallel, assistant, request, routing)
+
+
+def _chunk_answers(
+    chunk: list[tuple[int, str | None, str | None]],
+    skip: set[int],
+    parallel: int,
+    assistant: Assistant,
+    request: Request,
+    routing: Routing,
+) -> Iterator[tuple[int, str | None, str | None, Answer | None]]:
+    todo = [
+        (n, t) for n, t, problem in chunk if problem is None and t is not None and n not in skip
+    ]
+    answers: dict[int, Answer] = {}
+    if parallel > 1 and len(todo) > 1:
+        try:
+            many = assistant.answer_many(
+                [dataclasses.replace(request, text=t) for _, t in todo], parallel, routing=routing
+            )
+            answers = {n: a for (n, _), a in zip(todo, many, strict=True)}
+        except EngineCrashed:
+            pass
+        except HearthError as exc:
+            if exc.exit_code != 1 and not isinstance(exc, UsageError):
+                raise
+    for number, text, problem in chunk:
+        yield number, text, problem, answers.get(number)
 
 
 def _summary(

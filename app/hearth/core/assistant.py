@@ -14,7 +14,8 @@ import dataclasses
 import functools
 import json
 import logging
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ from hearth.core.routing.task_routing import Routing, connect_with_keychain, ope
 from hearth.core.settings import Settings
 from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.job_estimate import JobEstimate, estimate_summary
+from hearth.core.tasks.prescored import BatchTask
 from hearth.core.tasks.runner import TaskOutcome, TaskRunner
 from hearth.core.tasks.task import Task
 
@@ -132,9 +134,11 @@ class Assistant:
         ask: Ask | None = None,
         *,
         routing: Routing | None = None,
+        ahead: TaskOutcome | None = None,
     ) -> Answer:
         """Answer `request`. Raises a HearthError (or Cancelled) when there is no answer at
-        all; an answer that stands despite a problem carries it in `problems`."""
+        all; an answer that stands despite a problem carries it in `problems`. `ahead`: the
+        local outcome, already computed (`answer_many`)."""
         sink = sink if sink is not None else AnswerSink()
         settings = self.settings_for(request)
         task = self.task(request.task)
@@ -146,17 +150,20 @@ class Assistant:
         ran: list[tuple[TaskOutcome, Flags]] = []
 
         def local() -> LocalAnswer:
-            outcome = self._runner.run(
-                task,
-                request.text,
-                request.options,
-                model_path(),
-                settings,
-                on_event=sink.engine_event,
-                on_progress=sink.on_progress,
-                on_load_progress=sink.on_load_progress,
-                cancel=cancel,
-            )
+            if ahead is not None:
+                outcome = ahead
+            else:
+                outcome = self._runner.run(
+                    task,
+                    request.text,
+                    request.options,
+                    model_path(),
+                    settings,
+                    on_event=sink.engine_event,
+                    on_progress=sink.on_progress,
+                    on_load_progress=sink.on_load_progress,
+                    cancel=cancel,
+                )
             outcome, flags = _checked(task, request, outcome)
             ran.append((outcome, flags))
             return _local_answer(outcome)
@@ -197,6 +204,38 @@ class Assistant:
         finally:
             if own_routing:
                 routing.ledger.close()
+
+    def answer_many(
+        self, requests: Sequence[Request], parallel: int, *, routing: Routing | None = None
+    ) -> list[Answer]:
+        """`answer` for each request, in order, where the requests differ only in their text
+        (a --batch chunk): a task that scores (classify) scores their texts `parallel` per
+        forward pass first (`run_many`); each answer is then checked, routed and recorded by
+        `answer`. Otherwise, and with `parallel` 1, it is `answer` one by one."""
+        if not requests:
+            return []
+        first = requests[0]
+        task = self.task(first.task)
+        alike = all(dataclasses.replace(r, text=first.text) == first for r in requests)
+        if parallel <= 1 or not alike or not isinstance(task, BatchTask):
+            return [self.answer(r, routing=routing) for r in requests]
+        settings = self.settings_for(first)
+        info, load_ms = self._runner.load(
+            self.model_path(first, settings), settings, cancel=first.cancel, task=task.name
+        )
+        started = time.perf_counter()
+        texts = [r.text for r in requests]
+        results = task.run_many(texts, first.options, self._engine, parallel, first.cancel)
+        share_ms = (time.perf_counter() - started) * 1000 / len(requests)
+        return [
+            self.answer(
+                request,
+                routing=routing,
+                # The load happened once, before the first text.
+                ahead=TaskOutcome(task.name, result, "local", info, load_ms * (i == 0), share_ms),
+            )
+            for i, (request, result) in enumerate(zip(requests, results, strict=True))
+        ]
 
     def estimate(self, request: Request) -> JobEstimate | None:
         """What the request will take on the device, for a task that splits long texts."""

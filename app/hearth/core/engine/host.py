@@ -531,6 +531,7 @@ def _load_llama(
                 seed=options.seed,
                 lora_path=options.lora_path,
                 lora_scale=options.lora_scale,
+                flash_attn=options.flash_attn,
                 verbose=True,  # llama.cpp's own log goes to the engine log: crash evidence
             )
     except (ValueError, RuntimeError) as exc:

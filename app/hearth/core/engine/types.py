@@ -20,6 +20,7 @@ class LoadOptions:
     # A LoRA adapter applied on top (llama-cpp-python then reads the model without mmap).
     lora_path: str | None = None
     lora_scale: float = 1.0
+    flash_attn: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -37,6 +37,7 @@ from hearth.core.tasks.cloud_form import (
 )
 from hearth.core.tasks.label_calibration import MODES, BatchPrior, divide_out
 from hearth.core.tasks.labels import Label, fingerprint, parse_labels
+from hearth.core.tasks.prescored import BatchScoringEngine, Prescored
 from hearth.core.tasks.task import (
     Capabilities,
     EnginePort,
@@ -54,9 +55,12 @@ CONTENT_FREE = ("N/A", "[MASK]")
 # counts in tests/test_cli_tasks.py and tests/core/tasks/test_tasks_on_engine.py).
 DEFAULT_CALIBRATION = "contextual"
 CALIBRATIONS = ("on", "off", *MODES)
-# Options as letters (A, B…) or as their names. Names measured far better for SmolLM2 on Yelp
-# (0.76 against 0.48, docs/quality.md), but on one set only: letters stay the default for now.
+# Options as letters (A, B…) or as their names, each name scored by its first token. "auto"
+# (the default) is names unless two labels' first words could share a first token, then
+# letters: names measured better on every set and both small models (docs/quality.md), but
+# labels sharing a first token ("card arrival", "card linking") cannot be told apart by it.
 FORMS = ("letters", "names")
+FORM_CHOICES = ("auto", *FORMS)
 
 SYSTEM = "You are a text classifier. Read the text and choose the one category that fits it best."
 CLOUD_MAX_TOKENS = 128  # {"label": ...} and the whitespace a grammar allows around it
@@ -75,6 +79,12 @@ class Classify:
             "on",
             f"on ({DEFAULT_CALIBRATION}), off (none), batch, contextual or none",
         ),
+        TaskOption(
+            "form",
+            FORM_CHOICES,
+            "auto",
+            "the options as letters or names (auto: names when their first words differ)",
+        ),
     )
     capabilities = Capabilities(
         streams_text=False, batchable=True, calibrated_threshold=True, answer_kind="label"
@@ -85,10 +95,12 @@ class Classify:
         self._calibration = {} if calibration_cache is None else calibration_cache
         # Batch calibration: the running mean of the texts seen per (model, label set).
         self._batch: dict[str, BatchPrior] = {}
+        # Label sets whose names turned out to share a first token on a model: letters there.
+        self._tied: set[str] = set()
 
-    def build_request(
-        self, text: str, labels: Sequence[Label], form: str = "letters"
-    ) -> ScoreRequest:
+    def build_request(self, text: str, labels: Sequence[Label], form: str = "auto") -> ScoreRequest:
+        if form == "auto":
+            form = form_for(labels)
         if form == "names":
             return _names_request(text, labels)
         letters = string.ascii_uppercase[: len(labels)]
@@ -123,15 +135,23 @@ class Classify:
         text = clean_input(text)
         labels = self.labels(options)
         mode = calibration_mode(options.get("calibrate"))
+        form = self._form(labels, options.get("form"), engine)
         usage = Usage()
-        scored = engine.score(self.build_request(text, labels), cancel=cancel)
+        scored = engine.score(self.build_request(text, labels, form), cancel=cancel)
         usage.add_score(scored)
+        if form == "names" and _tied(scored.logprobs):
+            # Two names began with the same token on this model: their scores are one score.
+            self._tied.add(self._key(labels, engine))
+            form = "letters"
+            scored = engine.score(self.build_request(text, labels, form), cancel=cancel)
+            usage.add_score(scored)
         raw, label_mass = _normalise(scored.logprobs)
         bias: Sequence[float] | None = None
         if mode == "contextual":
-            bias = self._bias(labels, engine, usage, cancel)
+            bias = self._bias(labels, engine, usage, cancel, form)
         elif mode == "batch":
-            prior = self._batch.setdefault(self._key(labels, engine), BatchPrior(len(labels)))
+            key = f"{self._key(labels, engine)}:{form}"
+            prior = self._batch.setdefault(key, BatchPrior(len(labels)))
             prior.add(raw)
             bias = prior.estimate()
         calibrated = divide_out(raw, bias) if bias is not None else raw
@@ -148,13 +168,32 @@ class Classify:
                 "raw_labels": dict(zip(names, _rounded(raw), strict=True)),
                 "calibrated": bias is not None,
                 "calibration": mode,
+                "form": form,
                 "margin": round(margin, 6),
-                # How much of the model's next-token probability went to the letters at all:
+                # How much of the model's next-token probability went to the options at all:
                 # low means it wanted to say something else, and the label is a weak guess.
                 "label_mass": round(label_mass, 6),
             },
             usage=usage,
         )
+
+    def run_many(
+        self,
+        texts: Sequence[str],
+        options: Mapping[str, Any],
+        engine: BatchScoringEngine,
+        parallel: int,
+        cancel: CancelToken | None = None,
+    ) -> list[TaskResult]:
+        """`run` for each text, in order, with the texts scored `parallel` per forward pass
+        (`score_batch`): the same labels and probabilities as `run` one by one, within 1e-3.
+        Each text's result is then made by `run` itself (`Prescored`), so calibration, the
+        margin and the details cannot drift from the one-text path."""
+        labels = self.labels(options)
+        requests = [self.build_request(clean_input(text), labels) for text in texts]
+        scored = engine.score_batch(requests, parallel=parallel, cancel=cancel)
+        ahead = Prescored(engine, zip(requests, scored, strict=True))
+        return [self.run(text, options, ahead, TaskSink(), cancel) for text in texts]
 
     @staticmethod
     def labels(options: Mapping[str, Any]) -> list[Label]:
@@ -185,14 +224,31 @@ class Classify:
 
         return CloudTask(request, read)
 
+    def _form(self, labels: Sequence[Label], option: Any, engine: EnginePort) -> str:
+        choice = str(option or "auto")
+        if choice not in FORM_CHOICES:
+            raise UsageError(
+                f"classify: '{choice}' is not a form; choose one of: " + ", ".join(FORM_CHOICES)
+            )
+        if choice != "auto":
+            return choice
+        return "letters" if self._key(labels, engine) in self._tied else form_for(labels)
+
     def _bias(
-        self, labels: Sequence[Label], engine: EnginePort, usage: Usage, cancel: CancelToken | None
+        self,
+        labels: Sequence[Label],
+        engine: EnginePort,
+        usage: Usage,
+        cancel: CancelToken | None,
+        form: str = "auto",
     ) -> tuple[float, ...]:
-        key = self._key(labels, engine)
+        form = form_for(labels) if form == "auto" else form
+        key = f"{self._key(labels, engine)}:{form}"
         if key not in self._calibration:
             rows = []
             for content_free in CONTENT_FREE:
-                result = engine.score(self.build_request(content_free, labels), cancel=cancel)
+                request = self.build_request(content_free, labels, form)
+                result = engine.score(request, cancel=cancel)
                 usage.add_score(result)
                 rows.append(_normalise(result.logprobs)[0])
             self._calibration[key] = tuple(
@@ -201,10 +257,14 @@ class Classify:
         return self._calibration[key]
 
     def content_free_bias(
-        self, labels: Sequence[Label], engine: EnginePort, cancel: CancelToken | None = None
+        self,
+        labels: Sequence[Label],
+        engine: EnginePort,
+        cancel: CancelToken | None = None,
+        form: str = "auto",
     ) -> tuple[float, ...]:
         """The contextual-calibration bias for `labels` on the loaded model (measured once)."""
-        return self._bias(labels, engine, Usage(), cancel)
+        return self._bias(labels, engine, Usage(), cancel, form)
 
     @staticmethod
     def _key(labels: Sequence[Label], engine: EnginePort) -> str:
@@ -222,6 +282,23 @@ def calibration_mode(value: Any) -> str:
     if value == "on":
         return DEFAULT_CALIBRATION
     return "none" if value == "off" else str(value)
+
+
+def form_for(labels: Sequence[Label]) -> str:
+    """"names" when no two labels' first words could begin with the same token (equal, or
+    one a prefix of the other, ignoring case), else "letters"."""
+    firsts = [(label.name.split() or [""])[0].casefold() for label in labels]
+    for i, a in enumerate(firsts):
+        for b in firsts[i + 1 :]:
+            if not a or not b or a.startswith(b) or b.startswith(a):
+                return "letters"
+    return "names"
+
+
+def _tied(logprobs: Sequence[float]) -> bool:
+    """Two candidates with exactly the same score: they were the same first token."""
+    finite = [x for x in logprobs if math.isfinite(x)]
+    return len(set(finite)) < len(finite)
 
 
 def _names_request(text: str, labels: Sequence[Label]) -> ScoreRequest:
