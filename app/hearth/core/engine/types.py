@@ -74,6 +74,9 @@ class HostInfo:
         )
 
 
+SPECULATIVE_BY_DEFAULT = False
+
+
 @dataclass(frozen=True)
 class GenerateRequest:
     messages: tuple[Message, ...]
@@ -94,7 +97,7 @@ class GenerateRequest:
     # without flash attention, llama.cpp's CPU attention gives a batch of tokens logits that
     # differ from one token's (up to 0.8 on SmolLM2), so at a near-tie the greedy text can
     # differ from plain decoding's; with flash attention they are bit-identical.
-    speculative: bool = False
+    speculative: bool = SPECULATIVE_BY_DEFAULT
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

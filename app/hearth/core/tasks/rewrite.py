@@ -13,7 +13,7 @@ from typing import Any
 from hearth.core.cancel import CancelToken
 from hearth.core.cloud.messages import CloudRequest, estimate_tokens
 from hearth.core.engine.messages import Message
-from hearth.core.engine.types import GenerateRequest
+from hearth.core.engine.types import SPECULATIVE_BY_DEFAULT, GenerateRequest
 from hearth.core.errors import UsageError
 from hearth.core.tasks.cleanup import strip_chatter
 from hearth.core.tasks.cloud_form import CloudTask, read_text
@@ -82,6 +82,7 @@ class Rewrite:
         follow_up: str | None = None,
         max_tokens: int = 1024,
         temperature: float = DEFAULT_TEMPERATURE,
+        speculative: bool = SPECULATIVE_BY_DEFAULT,
     ) -> GenerateRequest:
         messages = [
             Message("system", f"{SYSTEM}\n\n{instruction}"),
@@ -93,7 +94,11 @@ class Rewrite:
                 Message("user", f"{follow_up.strip()} Give only the rewritten text."),
             ]
         return GenerateRequest(
-            messages=tuple(messages), max_tokens=max_tokens, temperature=temperature, logprobs=True
+            messages=tuple(messages),
+            max_tokens=max_tokens,
+            temperature=temperature,
+            logprobs=True,
+            speculative=speculative,  # used at temperature 0 only (proofread)
         )
 
     def run(
@@ -117,6 +122,8 @@ class Rewrite:
             follow_up=follow_up,
             max_tokens=max(MIN_ANSWER_TOKENS, 2 * input_tokens),
             temperature=TEMPERATURE.get(style, DEFAULT_TEMPERATURE),
+            # --no-speculative: plain decoding, for users and for the byte-identity check.
+            speculative=bool(options.get("speculative", SPECULATIVE_BY_DEFAULT)),
         )
         usage = Usage()
         result = run_generation(engine, request, sink, usage, cancel)
