@@ -6,73 +6,81 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from hearth.core.assistant import Assistant
-from hearth.core.engine.client import EngineClient
-from hearth.core.engine.launcher import host_command
 from hearth.core.errors import HearthError
-from hearth.core.history import HistoryStore
-from hearth.core.models.library import ModelLibrary
 from hearth.core.paths import Paths
-from hearth.core.privacy.network_guard import child_environment
-from hearth.core.settings import SettingsStore
+from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.version import app_version
-from hearth.gui.air_gap import AirGap
-from hearth.gui.engine_worker import EngineWorker
-from hearth.gui.escalation_ask import EscalationAsker
+from hearth.gui import autostart
+from hearth.gui.desktop_core import DesktopCore
 from hearth.gui.library_worker import LibraryWorker
 from hearth.gui.main_window import MainWindow
 
 
 class HearthApp:
-    """Owns the long-lived objects of one app session and shuts them down in order."""
+    """Owns the long-lived objects of one app session and shuts them down in order.
 
-    def __init__(self, paths: Paths) -> None:
+    With `core` (the tray, or `hearth quick` after "Open in Hearth") the window uses that
+    process's engine and worker thread instead of starting its own, and leaves them running
+    when it shuts down: their owner closes them."""
+
+    def __init__(self, paths: Paths, core: DesktopCore | None = None) -> None:
         self.paths = paths
         self.store = SettingsStore(paths.settings_file)
         loaded = self.store.load()
-        problems = loaded.problems
-        # Before anything can connect: air-gapped means no connection leaves this process.
-        self.air_gap = AirGap()
-        self.air_gap.apply(loaded.settings.air_gapped)
+        self._owns_core = core is None
+        self._start_in_tray = loaded.settings.start_in_tray
+        if core is None:
+            # The assistant reads the window's settings at each request.
+            core = DesktopCore(
+                paths,
+                lambda: self.window.current_settings(),
+                air_gapped=loaded.settings.air_gapped,
+            )
+        self.core = core
+        self.air_gap = core.air_gap
+        self.engine = core.engine
+        self.history = core.history
+        self.assistant = core.assistant
+        self.asker = core.asker
+        self.worker = core.worker
         try:
-            self._build(paths, loaded.settings.air_gapped, problems)
+            self._build(loaded.problems)
         except BaseException:
-            self.air_gap.apply(False)  # the guard is process-wide: never leave it behind
+            if self._owns_core:
+                core.close()
             raise
 
-    def _build(self, paths: Paths, air_gapped: bool, problems: tuple[str, ...]) -> None:
-        # The engine host guards itself too when the app starts air-gapped (it makes no
-        # connections of its own; this is defence in depth, fixed for the host's lifetime).
-        env = {**os.environ, **child_environment(air_gapped=True)} if air_gapped else None
-        self.engine = EngineClient(host_command(), log_dir=paths.log_dir, env=env)
-        self.history = HistoryStore.in_folder(paths.data_dir)
-        library = ModelLibrary.for_paths(paths)
-        # The one request path; it reads the window's settings at each request.
-        self.assistant = Assistant(
-            paths,
-            lambda: self.window.current_settings(),
-            self.engine,
-            history=self.history,
-            library=library,
-        )
-        # Asks the user, in a dialog over the window, before an ask-policy request leaves.
-        self.asker = EscalationAsker()
-        self.worker = EngineWorker(self.assistant, self.asker.asker)
-        self.library = LibraryWorker(library)
+    def _build(self, problems: tuple[str, ...]) -> None:
+        self.library = LibraryWorker(self.core.library)
         self.window = MainWindow(
             {n: t for n, t in self.assistant.tasks.items() if t.capabilities.in_window},
             self.worker,
             self.store,
             problems,
-            label_sets=LabelSetStore.in_folder(paths.data_dir),
+            label_sets=LabelSetStore.in_folder(self.paths.data_dir),
             library=self.library,
             history=self.history,
         )
         self.asker.parent_widget = self.window
-        self.window.settings_changed.connect(lambda s: self.air_gap.apply(s.air_gapped))
+        self.window.settings_changed.connect(self._settings_changed)
+
+    def _settings_changed(self, settings: Settings) -> None:
+        self.air_gap.apply(settings.air_gapped)
+        if settings.start_in_tray == self._start_in_tray:
+            return  # the entry is left alone unless the user changed the setting
+        self._start_in_tray = settings.start_in_tray
+        try:
+            autostart.sync(settings.start_in_tray)
+        except OSError as exc:
+            self.window.show_problem(
+                QCoreApplication.translate(
+                    "HearthApp", "Could not change the start-at-login entry: {0}"
+                ).format(exc)
+            )
 
     def warm_up(self) -> None:
         """Start the engine (and load the chosen model) now, not at the first request."""
@@ -80,10 +88,9 @@ class HearthApp:
 
     def shutdown(self) -> None:
         self.window.stop()
-        self.worker.shutdown()  # waits for the job to end; the engine is then free
         self.library.shutdown()  # cancels a copy or hash under way, and waits for it
-        self.engine.close()
-        self.air_gap.apply(False)
+        if self._owns_core:
+            self.core.close()  # waits for the job to end; the engine is then free
 
 
 def _missing_display() -> bool:

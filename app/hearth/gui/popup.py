@@ -30,6 +30,7 @@ from hearth.core.request import Request
 from hearth.gui.diff_view import DiffView
 from hearth.gui.paste import PasteTarget, Replacer
 from hearth.gui.popup_worker import PopupWorker
+from hearth.gui.quick_task_titles import task_title
 from hearth.gui.quick_tasks import QuickTask, custom_task
 from hearth.gui.selection import Selection
 
@@ -103,18 +104,10 @@ class QuickPopup(QFrame):
         self.preview.setAccessibleName(self.tr("Selected text"))
         layout.addWidget(self.preview)
 
-        titles = {
-            "proofread": self.tr("Proofread"),
-            "friendly": self.tr("Friendlier"),
-            "professional": self.tr("More professional"),
-            "concise": self.tr("Concise"),
-            "summarize": self.tr("Summarize"),
-            "key-points": self.tr("Key points"),
-        }
         self.task_buttons: dict[str, QPushButton] = {}
         rows = [QHBoxLayout(), QHBoxLayout()]
         for index, quick in enumerate(self._tasks):
-            button = QPushButton(f"&{index + 1} {titles.get(quick.key, quick.key)}")
+            button = QPushButton(f"&{index + 1} {task_title(quick.key)}")
             button.setAutoDefault(True)
             button.clicked.connect(lambda _=False, q=quick: self.run(q))
             self.task_buttons[quick.key] = button
@@ -171,11 +164,14 @@ class QuickPopup(QFrame):
             self.tr("Put the answer in place of the selection (Ctrl+Enter)")
         )
         self.open_button = QPushButton(self.tr("&Open in Hearth"))
+        self.stop_button = QPushButton(self.tr("&Stop"))
+        self.stop_button.setToolTip(self.tr("Stop the answer under way"))
         self.close_button = QPushButton(self.tr("Close (Esc)"))
         actions.addWidget(self.copy_button)
         actions.addWidget(self.replace_button)
         actions.addWidget(self.open_button)
         actions.addStretch(1)
+        actions.addWidget(self.stop_button)
         actions.addWidget(self.close_button)
         layout.addLayout(actions)
 
@@ -186,6 +182,7 @@ class QuickPopup(QFrame):
         self.copy_button.clicked.connect(self.copy_answer)
         self.replace_button.clicked.connect(self.replace)
         self.open_button.clicked.connect(self._open)
+        self.stop_button.clicked.connect(self.stop)
         self.close_button.clicked.connect(self.close)
         for keys, slot in (
             ("Ctrl+Return", self.replace),
@@ -240,6 +237,15 @@ class QuickPopup(QFrame):
         self._worker.submit(self._request)
         self._update_actions()
 
+    def stop(self) -> None:
+        """Stop the request under way (a question about sending it is withdrawn with it)."""
+        if self._request is not None:
+            self._worker.cancel()
+
+    @property
+    def working(self) -> bool:
+        return self._request is not None
+
     def run_instruction(self, text: str) -> None:
         text = text.strip()
         if not text:
@@ -286,8 +292,11 @@ class QuickPopup(QFrame):
         self._update_actions()
         self.finished.emit(None)
 
-    def _on_cancelled(self) -> None:
+    def _on_cancelled(self, request: Request) -> None:
+        if request is not self._request:
+            return  # superseded by the request running now
         self._request = None
+        self.status.setText(self.tr("Stopped."))
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -295,6 +304,7 @@ class QuickPopup(QFrame):
         self.copy_button.setEnabled(ready)
         self.replace_button.setEnabled(ready)
         self.open_button.setEnabled(self._open_in_hearth is not None)
+        self.stop_button.setVisible(self._request is not None)
 
     # -- what to do with the answer --------------------------------------------------------
 

@@ -1,8 +1,11 @@
 """Answers the popup's requests through the core request path on a thread of its own.
 
 `Assistant.answer` blocks and is not thread-safe, so one worker thread calls it (a serial
-executor); the GUI thread only touches the request's cancel token. Every outcome, failures
-included, arrives by signal: nothing vanishes with the thread.
+executor): the thread given, which the window's worker shares when both live in one process,
+or one of its own. The GUI thread only touches the request's cancel token. Every outcome,
+failures included, arrives by signal: nothing vanishes with the thread. Before a request
+leaves for the cloud under the ask policy, `ask` (one per request, closed by its cancel) asks
+the user.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from hearth import crash_log
 from hearth.core.answer import Answer
+from hearth.core.assistant import Ask
 from hearth.core.errors import Cancelled, HearthError
 from hearth.core.request import AnswerSink, Request
+from hearth.gui.engine_worker import AskFactory
 from hearth.gui.error_wording import log_unexpected, unexpected_message, window_message
 
-# Assistant.answer's shape: a request and where it reports, to one Answer.
-AnswerFunction = Callable[[Request, AnswerSink], Answer]
+# Assistant.answer's shape: a request, where it reports and how to ask, to one Answer.
+AnswerFunction = Callable[[Request, AnswerSink, Ask | None], Answer]
 
 
 class PopupWorker(QObject):
@@ -27,18 +32,29 @@ class PopupWorker(QObject):
     escalating = Signal(str)
     answered = Signal(object)  # Answer
     failed = Signal(str)
-    cancelled = Signal()
+    cancelled = Signal(object)  # the Request stopped (a newer one may be running)
     _submit = Signal(object)
 
-    def __init__(self, answer: AnswerFunction) -> None:
+    def __init__(
+        self,
+        answer: AnswerFunction,
+        *,
+        thread: QThread | None = None,
+        ask: AskFactory | None = None,
+    ) -> None:
         super().__init__()
         self._answer = answer
+        self._ask = ask
         self._current: Request | None = None
-        self._thread = QThread()
-        self._thread.setObjectName("popup-worker")
-        self.moveToThread(self._thread)
+        self._own_thread = thread is None
+        if thread is None:
+            thread = QThread()
+            thread.setObjectName("popup-worker")
+        self._thread = thread
+        self.moveToThread(thread)
         self._submit.connect(self._run)
-        self._thread.start()
+        if self._own_thread:
+            thread.start()
 
     def submit(self, request: Request) -> None:
         self.cancel()
@@ -50,9 +66,12 @@ class PopupWorker(QObject):
             self._current.cancel.cancel()
 
     def shutdown(self) -> None:
+        """Cancel the request under way; a thread of its own is ended and waited for (a shared
+        one belongs to its owner)."""
         self.cancel()
-        self._thread.quit()
-        self._thread.wait()
+        if self._own_thread:
+            self._thread.quit()
+            self._thread.wait()
 
     @Slot(object)
     def _run(self, request: Request) -> None:
@@ -67,10 +86,11 @@ class PopupWorker(QObject):
                 self.tr("Loading the model… {0}%").format(int(f * 100))
             ),
         )
+        ask = self._ask(request.cancel) if self._ask is not None else None
         try:
-            answer = self._answer(request, sink)
+            answer = self._answer(request, sink, ask)
         except Cancelled:
-            self.cancelled.emit()
+            self.cancelled.emit(request)
         except HearthError as exc:
             self.failed.emit(window_message(exc))
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
@@ -79,7 +99,7 @@ class PopupWorker(QObject):
             self.failed.emit(unexpected_message(exc, None if log is None else str(log)))
         else:
             if _stopped(request):  # stopped as the answer finished: the user asked for none
-                self.cancelled.emit()
+                self.cancelled.emit(request)
             else:
                 self.answered.emit(answer)
 

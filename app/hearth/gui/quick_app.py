@@ -1,5 +1,10 @@
 """`hearth quick`: the popup on the current selection, as its own short-lived process (the
-command a desktop shortcut runs where there is no global-hotkey portal, and a test handle)."""
+command a desktop shortcut runs where there is no global-hotkey portal, and a test handle).
+
+"Open in Hearth" opens the desktop window in this same process, on the engine the popup used
+(`QuickSession.open_in_hearth`): the model is already loaded, no second engine starts, and the
+selected text never goes through a file. The process then lives until the window closes.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,11 @@ class QuickRun:
     json: bool = False
     screenshot: Path | None = None
 
+    @property
+    def unattended(self) -> bool:
+        """Ends by itself once the answer is done (nobody needs to look at the popup)."""
+        return self.json or self.replace or self.screenshot is not None
+
 
 def run_quick(run: QuickRun) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -51,7 +61,7 @@ def run_quick(run: QuickRun) -> int:
     outcome: dict[str, object] = {}
 
     def finished(answer: Answer | None) -> None:
-        if run.task is None or "answer" in outcome:
+        if not run.unattended or "answer" in outcome:
             return  # the user is driving: the popup stays
         outcome["answer"] = answer
         if answer is None:
@@ -69,12 +79,18 @@ def run_quick(run: QuickRun) -> int:
 
     def replaced(problem: object) -> None:
         outcome["replace_problem"] = problem
-        if run.task is not None:
+        if run.unattended:
+            qt_app.quit()
+
+    def popup_closed() -> None:
+        # "Open in Hearth" closes the popup as the window opens: the window keeps us running.
+        if not run.unattended and not session.window_open:
             qt_app.quit()
 
     popup.finished.connect(finished)
     popup.replaced.connect(replaced)
-    popup.closed.connect(lambda: qt_app.quit() if run.task is None else None)
+    popup.closed.connect(popup_closed)
+    session.window_closed.connect(qt_app.quit)
     popup.show_near()
     if run.task is not None:
         popup.run(run.task)

@@ -1,20 +1,21 @@
-"""What the popup needs for as long as the tray (or one `hearth quick`) lives: the settings,
-the assistant on its own engine host, the worker thread, the recent instructions, and the
-desktop window when the user asks for it ("Open in Hearth")."""
+"""What the popup needs for as long as the tray (or one `hearth quick`) lives: the settings, the
+process's one engine and assistant (`DesktopCore`), the popup's worker on the core's thread, the
+question asked before a request leaves (over the popup), the recent instructions, and the
+desktop window when the user asks for it ("Open in Hearth"), built on the same core: one
+model in memory, whichever face asks.
+"""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
-from hearth.core.assistant import Assistant
-from hearth.core.engine.client import EngineClient
-from hearth.core.engine.launcher import host_command
-from hearth.core.history import HistoryStore
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDialog
+
 from hearth.core.paths import Paths
-from hearth.core.privacy.network_guard import child_environment
 from hearth.core.settings import Settings, SettingsStore
-from hearth.gui.air_gap import AirGap
+from hearth.gui.desktop_core import DesktopCore
+from hearth.gui.escalation_ask import EscalationAsker
 from hearth.gui.paste import PasteTarget
 from hearth.gui.popup import QuickPopup
 from hearth.gui.popup_worker import PopupWorker
@@ -23,32 +24,39 @@ from hearth.gui.recent_instructions import RecentInstructions
 from hearth.gui.selection import Selection
 
 if TYPE_CHECKING:
+    from hearth.gui.app import HearthApp
     from hearth.gui.main_window import MainWindow
 
 
-class QuickSession:
+class QuickSession(QObject):
+    settings_changed = Signal(object)  # Settings, saved from the window
+    window_closed = Signal()
+
     def __init__(self, paths: Paths) -> None:
+        super().__init__()
         self.paths = paths
         self.store = SettingsStore(paths.settings_file)
-        settings = self.store.load().settings
-        # Before anything can connect, as in the window: air-gapped means nothing leaves.
-        self.air_gap = AirGap()
-        self.air_gap.apply(settings.air_gapped)
-        env = {**os.environ, **child_environment(air_gapped=True)} if settings.air_gapped else None
-        self.engine = EngineClient(host_command(), log_dir=paths.log_dir, env=env)
         # Settings are read per request: the window may have changed them since.
-        self.assistant = Assistant(
-            paths, self.settings, self.engine, history=HistoryStore.in_folder(paths.data_dir)
+        self.core = DesktopCore(
+            paths, self.settings, air_gapped=self.store.load().settings.air_gapped
         )
-        self.worker = PopupWorker(self.assistant.answer)
+        self.engine = self.core.engine
+        self.assistant = self.core.assistant
+        # The popup's own asker: its dialog opens over the popup shown at the time.
+        self.asker = EscalationAsker()
+        self.asker.asked.connect(_keep_on_top)
+        # On the core's thread: the popup's requests and the window's run one at a time.
+        self.worker = PopupWorker(
+            self.assistant.answer, thread=self.core.thread, ask=self.asker.asker
+        )
         self.recent = RecentInstructions.in_folder(paths.data_dir)
-        self._window: object | None = None  # the desktop app, once opened
+        self._app: HearthApp | None = None  # the desktop window, once opened
 
     def settings(self) -> Settings:
         return self.store.load().settings
 
     def popup(self, selection: Selection, target: PasteTarget) -> QuickPopup:
-        return QuickPopup(
+        popup = QuickPopup(
             selection,
             ordered(self.settings().popup_tasks),
             self.worker,
@@ -57,32 +65,67 @@ class QuickSession:
             remember_instruction=self.recent.add,
             open_in_hearth=self.open_in_hearth,
         )
+        self.asker.parent_widget = popup
+        popup.closed.connect(self._withdraw_question)
+        return popup
+
+    def _withdraw_question(self) -> None:
+        # Closing the popup has cancelled its request, which withdraws the question too, but
+        # only once the worker wakes: the dialog is the popup's child, so close it now, before
+        # the popup can be deleted under it (the tray drops a closed popup at once).
+        if self.asker.dialog is not None:
+            self.asker.dialog.reject()
+
+    # -- the desktop window, on the same engine ---------------------------------------------
 
     def open_in_hearth(self, text: str) -> None:
-        """The desktop window in this process, with `text` as its input."""
-        from hearth.gui.app import HearthApp
+        """Show the desktop window of this process (built at the first call, on this
+        session's engine), with `text` as its input when there is one."""
+        app = self._app
+        if app is None:
+            from hearth.gui.app import HearthApp
 
-        if self._window is None:
-            self._window = HearthApp(self.paths)
-        app = self._window
-        assert isinstance(app, HearthApp)
-        app.window.input.replace_text(text)
+            app = HearthApp(self.paths, core=self.core)
+            app.window.settings_changed.connect(self.settings_changed)
+            app.window.installEventFilter(self)
+            self._app = app
+        if text:
+            app.window.input.replace_text(text)
         app.window.show()
         app.window.raise_()
         app.window.activateWindow()
 
     @property
-    def window(self) -> MainWindow | None:
-        from hearth.gui.app import HearthApp
+    def app(self) -> HearthApp | None:
+        return self._app
 
-        return self._window.window if isinstance(self._window, HearthApp) else None
+    @property
+    def window(self) -> MainWindow | None:
+        return self._app.window if self._app is not None else None
+
+    @property
+    def window_open(self) -> bool:
+        return self._app is not None and self._app.window.isVisible()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Close and self._app is not None:
+            # Told once the close has happened (the window may still refuse it).
+            QTimer.singleShot(0, self._check_window_closed)
+        return False
+
+    def _check_window_closed(self) -> None:
+        if not self.window_open:
+            self.window_closed.emit()
 
     def shutdown(self) -> None:
-        from hearth.gui.app import HearthApp
+        self.worker.shutdown()  # cancels the popup's request
+        if self._app is not None:
+            self._app.shutdown()  # stops the window's request
+        self.core.close()  # waits for the request under way, then ends the engine
 
-        if isinstance(self._window, HearthApp):
-            self._window.shutdown()
-        self.worker.shutdown()
-        self.assistant.close()
-        self.engine.close()
-        self.air_gap.apply(False)
+
+def _keep_on_top(dialog: QDialog) -> None:
+    # The popup stays on top of every window; the question over it must too, or it opens
+    # behind it. (Changing a shown window's flags hides it: show it again.)
+    dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    dialog.show()

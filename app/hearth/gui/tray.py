@@ -4,6 +4,9 @@ The hotkey backend calls back on its own thread; a queued signal brings the pres
 thread, where the focused window is noted (for Replace) and the selection read before the
 popup takes the focus. Where the desktop has no tray (a bare X server, some GNOME setups) the
 hotkey still works, and the app says once how to reach it.
+
+The popup and the window ("Open Hearth", Settings) share the session's one engine. A hotkey
+changed in the settings is registered at once, in place of the old one.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon
 
 from hearth.core.errors import UsageError
+from hearth.core.settings import Settings
 from hearth.gui.hotkeys import HotkeyUnavailable, backend_name, make_backend
 from hearth.gui.hotkeys.backend import HotkeyBackend, HotkeyStatus
 from hearth.gui.hotkeys.binding import Binding
@@ -51,11 +55,39 @@ class TrayApp(QObject):
         self.paused = False
         self.icon: QSystemTrayIcon | None = None
         self._pressed.connect(self.open_popup, Qt.ConnectionType.QueuedConnection)
+        session.settings_changed.connect(self._settings_changed)
 
     # -- the hotkey -------------------------------------------------------------------------
 
     def start(self) -> HotkeyStatus:
-        self.status = self._register(self.session.settings().hotkey)
+        self._register_and_say(self.session.settings().hotkey)
+        self._make_icon()
+        return self.status
+
+    def rebind(self, text: str) -> HotkeyStatus:
+        """Register `text` in place of the hotkey registered now (the settings changed)."""
+        if self.backend is not None:
+            self.backend.stop()
+            self.backend = None
+        self._register_and_say(text)
+        if self.icon is not None:
+            self.icon.setToolTip(
+                self.tr("Hearth — {0} on selected text").format(self.status.binding)
+            )
+            if not self.status.registered:
+                self.icon.showMessage(
+                    self.tr("Hearth: the hotkey is not registered"),
+                    self.status.problem or "",
+                    QSystemTrayIcon.MessageIcon.Warning,
+                )
+        return self.status
+
+    def _settings_changed(self, settings: Settings) -> None:
+        if _canonical(settings.hotkey) != _canonical(self.status.binding):
+            self.rebind(settings.hotkey)
+
+    def _register_and_say(self, text: str) -> None:
+        self.status = self._register(text)
         write_status(status_path(self.session.paths.data_dir), self.status)
         if self.status.registered:
             trigger = (
@@ -71,8 +103,6 @@ class TrayApp(QObject):
                 f"{' through ' + self.status.backend if self.status.backend else ''}: "
                 f"{self.status.problem}"
             )
-        self._make_icon()
-        return self.status
 
     def _register(self, text: str) -> HotkeyStatus:
         try:
@@ -177,6 +207,13 @@ class TrayApp(QObject):
             self.popup.close()
         if self.icon is not None:
             self.icon.hide()
+
+
+def _canonical(text: str) -> str:
+    try:
+        return str(Binding.parse(text))
+    except UsageError:
+        return text
 
 
 def _stderr(message: str) -> None:
