@@ -1,12 +1,17 @@
 """`hearth calibrate`: how far the local classifier's confidence can be trusted, on the user's
 own labelled examples, and the auto-mode threshold that reaches a target accuracy.
 
-Every example is classified on this device in one engine session (the label prefix and the
-contextual calibration are computed once). The report: accuracy against confidence (a
-reliability table), the expected calibration error, and the lowest threshold at which the
-answers auto mode would keep on the device reach the target accuracy, with the share of
-requests that would stay there. The threshold is stored for this label set and model, and
-`hearth run classify --cloud auto` uses it from then on. Nothing is sent anywhere.
+Every example is classified on this device once, uncalibrated, in one engine session (the
+label prefix is computed once); each calibration mode (none, batch, contextual) is then
+computed from those probabilities. Unless `--calibrate MODE` names one, the mode is chosen by
+measurement (`hearth.core.evaluation.mode_choice`: no mode may lower the accuracy or raise the
+ECE beyond the noise, and one is chosen over none only for a real gain) and the report says
+why. The report: accuracy against confidence (a reliability table), the expected calibration
+error, and the lowest threshold at which the answers auto mode would keep on the device reach
+the target accuracy, with the share of requests that would stay there. The threshold is stored
+for this label set, model and mode, and `hearth run classify --cloud auto` uses it from then
+on; when the chosen mode is not the one `run` uses by default, the default mode's threshold is
+stored too. Nothing is sent anywhere.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from hearth.core.evaluation.calibration import (
     recommend_threshold,
     reliability_table,
 )
+from hearth.core.evaluation.classification import ModeReport, calibrated_modes, evaluate
+from hearth.core.evaluation.mode_choice import ModeChoice, choose_mode
 from hearth.core.files.bounded_read import iter_lines
 from hearth.core.models.locate import resolve_model
 from hearth.core.routing.threshold_store import (
@@ -43,6 +50,8 @@ from hearth.core.routing.threshold_store import (
     threshold_path,
 )
 from hearth.core.tasks.catalog import task_catalog
+from hearth.core.tasks.classify import Classify, calibration_mode
+from hearth.core.tasks.label_calibration import MODES
 from hearth.core.tasks.labels import Label, parse_labels
 
 DEFAULT_TARGET = 0.9
@@ -69,7 +78,13 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     cal.add_argument("--model", help="a .gguf path or model id (default: the model in settings)")
     cal.add_argument(
-        "--no-calibrate", action="store_true", help="without contextual calibration, as run does"
+        "--calibrate",
+        choices=("auto", *MODES),
+        default="auto",
+        help="the calibration mode to measure (default auto: choose it by measurement)",
+    )
+    cal.add_argument(
+        "--no-calibrate", action="store_true", help="the same as --calibrate none, as run has it"
     )
     cal.add_argument("--json", action="store_true", help="print one JSON object")
     return cal
@@ -136,15 +151,19 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     labels = parse_labels(raw_labels)
     examples = read_examples(Path(args.examples), labels)
     model_path = resolve_model(args.model or settings.model)
-    contextual = not args.no_calibrate
-    options: dict[str, Any] = {"labels": raw_labels, "calibrate": "on" if contextual else "off"}
+    asked = "none" if args.no_calibrate else str(args.calibrate)
+    # Uncalibrated once; every mode is computed from these probabilities.
+    options: dict[str, Any] = {"labels": raw_labels, "calibrate": "none"}
 
-    task = task_catalog()["classify"]  # one instance: its contextual calibration is reused
+    task = task_catalog()["classify"]
+    assert isinstance(task, Classify)
     # The runner requests use, adapters included: a threshold must hold for the answers made.
     runner = context.assistant.runner
     model_name: str | None = None
-    scored: list[Scored] = []
-    by_top_probability: list[Scored] = []
+    names = [label.name for label in labels]
+    raws: list[list[float]] = []
+    gold: list[str] = []
+    form = "auto"
     skipped: list[str] = []
     started = time.perf_counter()
     for done, example in enumerate(examples, 1):
@@ -154,70 +173,118 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
             skipped.append(f"line {example.line}: {exc.message}")
         else:
             model_name = outcome.load.model_name
-            correct = outcome.output == example.label
-            scored.append(Scored(outcome.confidence or 0.0, correct))
-            probabilities = outcome.result.details.get("labels") or {}
-            by_top_probability.append(Scored(max(probabilities.values(), default=0.0), correct))
+            raw = outcome.result.details.get("raw_labels") or {}
+            raws.append([float(raw.get(name, 0.0)) for name in names])
+            gold.append(example.label)
+            form = str(outcome.result.details.get("form") or form)
         _progress(done, len(examples), started)
     sys.stderr.write("\n")
     for problem in skipped:
         warn(f"skipped {problem}")
-    if len(scored) < 2:
+    if len(raws) < 2:
         raise HearthError("Fewer than 2 examples could be classified; nothing to calibrate on.")
-    if len(scored) < FEW_EXAMPLES:
+    if len(raws) < FEW_EXAMPLES:
         warn(
-            f"{len(scored)} examples make the threshold a rough guide; {FEW_EXAMPLES} or more "
+            f"{len(raws)} examples make the threshold a rough guide; {FEW_EXAMPLES} or more "
             "per label set give a steadier one."
         )
+    bias = task.content_free_bias(labels, context.engine, form=form)
+    reports = evaluate(gold, raws, names, bias)
+    if asked == "auto":
+        choice = choose_mode(reports, len(raws))
+    else:
+        choice = ModeChoice(asked, f"{asked}: asked for with --calibrate.", 0.0)
+    probabilities = calibrated_modes(raws, bias)
 
-    table = reliability_table(scored)
-    choice = recommend_threshold(scored, args.target)
-    overall = accuracy(scored)
-    stored = StoredThreshold(
-        threshold=choice.threshold,
-        target=args.target,
-        reached=choice.reached,
-        share_on_device=choice.share_on_device,
-        examples=len(scored),
-        accuracy=overall,
-        labels=tuple(label.name for label in labels),
-        model=str(model_path.resolve()),
-        contextual=contextual,
-        time=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
     store = ThresholdStore(threshold_path(context.paths))
     adapter = context.assistant.adapter_name(task.name, model_path.resolve())
-    key = threshold_key(labels, model_path.resolve(), contextual=contextual, adapter=adapter)
-    store.put(key, stored)
+    default = calibration_mode("on")
+    modes = [choice.mode] + ([default] if asked == "auto" and default != choice.mode else [])
+    stored_for: list[str] = []
+    measured: dict[str, tuple[list[Scored], ThresholdChoice, StoredThreshold]] = {}
+    for mode in modes:
+        scored, by_top = _scored(probabilities[mode], gold, names)
+        threshold = recommend_threshold(scored, args.target)
+        stored = StoredThreshold(
+            threshold=threshold.threshold,
+            target=args.target,
+            reached=threshold.reached,
+            share_on_device=threshold.share_on_device,
+            examples=len(scored),
+            accuracy=accuracy(scored),
+            labels=tuple(names),
+            model=str(model_path.resolve()),
+            contextual=mode == "contextual",
+            time=datetime.now(UTC).isoformat(timespec="seconds"),
+            mode=mode,
+            reason=choice.reason if mode == choice.mode else "run's default mode",
+        )
+        key = threshold_key(labels, model_path.resolve(), mode=mode, adapter=adapter)
+        store.put(key, stored)
+        stored_for.append(mode)
+        measured[mode] = (scored, threshold, stored)
+        if mode == choice.mode:
+            by_top_probability = by_top
     for problem in store.problems:
         warn(problem)
 
+    scored, threshold, stored = measured[choice.mode]
+    table = reliability_table(scored)
     report = {
         "labels": list(stored.labels),
         "model": model_name,
         "model_path": stored.model,
-        "contextual_calibration": contextual,
+        "form": form,
+        "mode": choice.mode,
+        "mode_reason": choice.reason,
+        "modes": [_mode_json(r) for r in reports],
+        "contextual_calibration": choice.mode == "contextual",
         "examples": len(scored),
         "skipped": skipped,
-        "accuracy": _round(overall),
+        "accuracy": _round(stored.accuracy),
         "target": args.target,
-        "threshold": _round(choice.threshold),
-        "reached": choice.reached,
-        "share_on_device": _round(choice.share_on_device),
-        "accuracy_on_device": _round(choice.accuracy_on_device),
-        "kept_on_device": choice.kept,
+        "threshold": _round(threshold.threshold),
+        "reached": threshold.reached,
+        "share_on_device": _round(threshold.share_on_device),
+        "accuracy_on_device": _round(threshold.accuracy_on_device),
+        "kept_on_device": threshold.kept,
         "ece": _round(expected_calibration_error(table)),
         "ece_top_probability": _round(
             expected_calibration_error(reliability_table(by_top_probability))
         ),
         "reliability": [_bin_json(b) for b in table],
         "stored": str(store.path),
+        "stored_for_modes": stored_for,
     }
     if args.json:
         print_json(report)
     else:
-        print("\n".join(format_report(report, table, choice)))
+        print("\n".join(format_report(report, table, threshold)))
     return 0
+
+
+def _scored(
+    probabilities: Sequence[Sequence[float]], gold: Sequence[str], names: Sequence[str]
+) -> tuple[list[Scored], list[Scored]]:
+    """Per example: (the margin between the top two labels, right?) and (the top label's
+    probability, right?): the confidence as the app reports it, and the textbook one."""
+    margins, tops = [], []
+    for probs, truth in zip(probabilities, gold, strict=True):
+        ranked = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
+        correct = names[ranked[0]] == truth
+        margin = probs[ranked[0]] - (probs[ranked[1]] if len(ranked) > 1 else 0.0)
+        margins.append(Scored(margin, correct))
+        tops.append(Scored(probs[ranked[0]], correct))
+    return margins, tops
+
+
+def _mode_json(report: ModeReport) -> dict[str, Any]:
+    return {
+        "mode": report.mode,
+        "accuracy": _round(report.accuracy),
+        "ece": _round(report.ece),
+        "auroc": _round(report.auroc),
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -239,7 +306,17 @@ def format_report(
 ) -> list[str]:
     lines = [
         f"{report['examples']} examples, classified on this device with {report['model']}: "
-        f"{report['accuracy']:.0%} right.",
+        f"{report['accuracy']:.0%} right with {report['mode']} calibration.",
+        "",
+        "Calibration   Accuracy   ECE     AUROC",
+    ]
+    for m in report["modes"]:
+        auroc = "–" if m["auroc"] is None else f"{m['auroc']:.2f}"
+        ece = "–" if m["ece"] is None else f"{m['ece']:.3f}"
+        lines.append(f"{m['mode']:<13} {m['accuracy']:>8.0%}   {ece:<7} {auroc}")
+    lines += [
+        "",
+        f"Chosen: {report['mode_reason']}",
         "",
         "Confidence   Examples   Right",
     ]
@@ -265,9 +342,10 @@ def format_report(
             "would send every request to the cloud (threshold 1.0). More examples, label "
             "descriptions, or a stronger model may help."
         )
+    flag = "" if report["mode"] == calibration_mode("on") else f" --calibrate {report['mode']}"
     lines.append(
-        f"Stored in {report['stored']}: 'hearth run classify --cloud auto' uses it for these "
-        "labels with this model."
+        f"Stored in {report['stored']}: 'hearth run classify{flag} --cloud auto' uses it for "
+        "these labels with this model."
     )
     return lines
 

@@ -43,8 +43,9 @@ from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.classify import (
     CONTENT_FREE,
     DEFAULT_CALIBRATION,
-    FORMS,
+    FORM_CHOICES,
     Classify,
+    form_for,
     label_probabilities,
 )
 from hearth.core.tasks.labels import parse_labels
@@ -65,7 +66,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     cmd.add_argument("--style", help="summarize/rewrite: the style for rows that name none")
     cmd.add_argument("--schema", help="extract: the schema for rows that name none")
     cmd.add_argument(
-        "--form", choices=FORMS, default="letters", help="classify: options as letters or names"
+        "--form",
+        choices=FORM_CHOICES,
+        default="auto",
+        help="classify: options as letters or names (auto: as classify chooses)",
     )
     cmd.add_argument("--limit", type=int, help="only the first N usable rows")
     cmd.add_argument("--out", help="a folder for report.json, report.md and report.png")
@@ -120,6 +124,7 @@ def _classify(
     data = read_labelled(path, given)
     rows = list(data.rows[: args.limit] if args.limit else data.rows)
     labels = parse_labels(list(data.labels))
+    form = form_for(labels) if args.form == "auto" else args.form
     task = Classify()
     engine = context.engine
     raws: list[list[float]] = []
@@ -128,7 +133,7 @@ def _classify(
     warnings = list(data.warnings)
     for done, row in enumerate(rows, 1):
         try:
-            scored = engine.score(task.build_request(row.text.strip(), labels, args.form))
+            scored = engine.score(task.build_request(row.text.strip(), labels, form))
         except HearthError as exc:
             warnings.append(f"{path}, line {row.line}: not classified ({exc.message}).")
             continue
@@ -140,7 +145,7 @@ def _classify(
     if len(set(gold)) < 2:
         raise HearthError("Fewer than 2 labels among the texts that could be classified.")
     bias_rows = [
-        label_probabilities(engine.score(task.build_request(cf, labels, args.form)).logprobs)
+        label_probabilities(engine.score(task.build_request(cf, labels, form)).logprobs)
         for cf in CONTENT_FREE
     ]
     bias = [sum(r[i] for r in bias_rows) / len(bias_rows) for i in range(len(labels))]
@@ -152,7 +157,7 @@ def _classify(
     return {
         "rows": len(gold),
         "labels": names,
-        "form": args.form,
+        "form": form,
         "label_mass": round(sum(masses) / len(masses), 4),
         "default_mode": DEFAULT_CALIBRATION,
         "best_mode": best,

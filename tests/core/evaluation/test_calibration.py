@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,32 @@ def test_an_entry_this_version_cannot_read_is_ignored(tmp_path: Path) -> None:
     assert store.get("a") is None
     assert store.get("b") is None
     assert store.get("c") == stored()
+
+
+def test_the_key_names_the_calibration_mode_and_old_keys_still_match() -> None:
+    model = Path("/models/tiny.gguf")
+    assert threshold_key(LABELS, model, mode="contextual") == threshold_key(
+        LABELS, model, contextual=True
+    )
+    assert threshold_key(LABELS, model, mode="none") == threshold_key(
+        LABELS, model, contextual=False
+    )
+    keys = {threshold_key(LABELS, model, mode=m) for m in ("none", "batch", "contextual")}
+    assert len(keys) == 3
+    with pytest.raises(ValueError, match="mode"):
+        threshold_key(LABELS, model)
+
+
+def test_the_stored_mode_and_its_reason_round_trip_and_old_entries_read(tmp_path: Path) -> None:
+    store = ThresholdStore(tmp_path / "thresholds.json")
+    key = threshold_key(LABELS, Path("/models/tiny.gguf"), mode="batch")
+    chosen = replace(stored(), contextual=False, mode="batch", reason="batch: more accurate")
+    store.put(key, chosen)
+    again = ThresholdStore(store.path).get(key)
+    assert again == chosen
+    assert again is not None
+    assert again.calibration == "batch"
+    old = {k: v for k, v in stored().to_json().items() if k not in ("mode", "reason")}
+    read = StoredThreshold.from_json(old)
+    assert read is not None
+    assert read.calibration == "contextual"

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from hearth.core.tasks.classify import SYSTEM, Classify, _divide_out, _normalise
+from hearth.core.tasks.classify import SYSTEM, Classify, _divide_out, _normalise, form_for
 from hearth.core.tasks.labels import Label, parse_labels
 
 # -- normalising the letters' log-probabilities ------------------------------------------------
@@ -110,7 +110,7 @@ def test_the_request_is_instructions_then_the_text() -> None:
 
 
 def test_every_label_appears_with_its_letter_and_description() -> None:
-    system = Classify().build_request(TEXT, LABELS).messages[0].content
+    system = Classify().build_request(TEXT, LABELS, "letters").messages[0].content
     lines = system.splitlines()
     assert "A. billing: questions about invoices and payments" in lines
     assert "B. bug report: something in the product is broken" in lines
@@ -121,7 +121,7 @@ def test_every_label_appears_with_its_letter_and_description() -> None:
 
 
 def test_examples_are_shown_with_the_letter_they_answer() -> None:
-    system = Classify().build_request(TEXT, LABELS).messages[0].content
+    system = Classify().build_request(TEXT, LABELS, "letters").messages[0].content
     for example, letter in [
         ("Why was I charged twice?", "A"),
         ("Can I pay by bank transfer?", "A"),
@@ -131,12 +131,12 @@ def test_examples_are_shown_with_the_letter_they_answer() -> None:
 
 
 def test_the_answer_instruction_comes_last_in_the_instructions() -> None:
-    system = Classify().build_request(TEXT, LABELS).messages[0].content
+    system = Classify().build_request(TEXT, LABELS, "letters").messages[0].content
     assert system.rstrip().endswith("Answer with the letter of the category only.")
 
 
 def test_the_candidates_are_one_letter_per_label_with_and_without_a_space() -> None:
-    request = Classify().build_request(TEXT, LABELS)
+    request = Classify().build_request(TEXT, LABELS, "letters")
     assert request.candidates == (("A", " A"), ("B", " B"), ("C", " C"))
 
 
@@ -172,8 +172,18 @@ def test_a_different_label_set_gives_a_different_system_message() -> None:
     )
 
 
+def test_the_default_scores_names_unless_two_could_share_a_first_token() -> None:
+    request = Classify().build_request(TEXT, LABELS)  # billing, bug report, praise
+    assert [c[0] for c in request.candidates] == ["billing", "bug report", "praise"]
+    assert form_for(LABELS) == "names"
+    for clash in ("card arrival,card linking", "card,cardholder", "Spam,spam mail"):
+        labels = parse_labels(clash)
+        assert form_for(labels) == "letters"
+        assert Classify().build_request(TEXT, labels).candidates[0] == ("A", " A")
+
+
 def test_labels_without_extras_have_no_examples_section() -> None:
-    system = Classify().build_request(TEXT, parse_labels("spam,ham")).messages[0].content
+    system = Classify().build_request(TEXT, parse_labels("spam,ham"), "letters").messages[0].content
     assert "A. spam" in system.splitlines()
     assert "B. ham" in system.splitlines()
     assert "Examples:" not in system

@@ -134,7 +134,8 @@ def test_classify_scores_exactly_the_labels(engine: EngineClient) -> None:
     assert result.output == max(probs, key=probs.get)  # type: ignore[arg-type]
     top, second = sorted(probs.values(), reverse=True)[:2]
     assert result.confidence == pytest.approx(top - second, abs=1e-5)
-    assert result.details["calibrated"] is True
+    assert result.details["calibrated"] is False  # the default: none (docs/quality.md)
+    assert result.details["calibration"] == "none"
     assert 0.0 < result.details["label_mass"] <= 1.0
     assert result.usage.output_tokens == 0, "scored, not generated"
 
@@ -150,11 +151,16 @@ def test_second_classification_reuses_the_label_prefix(engine: EngineClient) -> 
         "routine",
         "spam",
     ]
-    first = classify.run("Please reset my password.", {"labels": labels}, engine, TaskSink())
-    second = classify.run("Win a free cruise now", {"labels": labels}, engine, TaskSink())
+    options = {"labels": labels, "calibrate": "contextual"}
+    first = classify.run("Please reset my password.", options, engine, TaskSink())
+    second = classify.run("Win a free cruise now", options, engine, TaskSink())
     # The first run also measured the calibration; the second reuses it: one call only.
     assert first.usage.calls == 3
     assert second.usage.calls == 1
+    # The default (no calibration, docs/quality.md) scores the text alone.
+    assert (
+        classify.run("Where is my parcel?", {"labels": labels}, engine, TaskSink()).usage.calls == 1
+    )
     system = classify.build_request("", parse_labels(labels)).messages[0].content
     assert second.usage.cached_prompt_tokens >= engine.count_tokens([system])[0]
     assert second.usage.cached_prompt_tokens < second.usage.prompt_tokens

@@ -18,7 +18,10 @@ of its keys is among the source's keys:
   The source's number words ("two", "a dozen") and every number inside its dates, phones and
   times also count, so "in 2024" is grounded by "12 March 2024".
 
-Leading list numbers ("1. ", "2) ") are structure, not facts.
+Leading list numbers ("1. ", "2) ") are structure, not facts; so are a summary's citations of
+its document, "(page 3)", "(pages 3-4)", "(section: Budget 2025)", and the note that replaces
+one the document does not support ("(source not found on page 3; citation dropped)"): a page
+number is not a number the answer made up.
 """
 
 from __future__ import annotations
@@ -143,13 +146,26 @@ def find_facts(text: str) -> list[Fact]:
     return found
 
 
+# A citation as tasks/summarize.py asks for it and tasks/citations.py checks it, anywhere in a
+# line, and the note that replaces a dropped one.
+_CITATION = re.compile(
+    r"\((?:source not found on )?(?:pages? [0-9]+(?:\s*[-–,]\s*[0-9]+)*|section: [^()\n]+)"
+    r"(?:; citation dropped)?\)",
+    re.IGNORECASE,
+)
+
+
+def without_citations(text: str) -> str:
+    return _CITATION.sub(" ", text)
+
+
 def added_facts(source_text: str, output: str) -> list[str]:
     """The facts of `output`, as written, that `source_text` does not state (module docstring)."""
     known = source_keys(source_text)
     phones = {key[1] for key in known if key[0] == "phone"}
     source_plain = normalise_text(source_text)
     added: list[str] = []
-    for fact in find_facts(output):
+    for fact in find_facts(without_citations(output)):
         if normalise_text(fact.text) in source_plain or fact.keys & known:
             continue
         if fact.kind == "phone" and any(_same_phone(key[1], phones) for key in fact.keys):

@@ -21,6 +21,7 @@ from hearth.core.routing.policy import CloudPolicy, RoutingPolicy
 from hearth.core.routing.router import EscalationPreview, Router
 from hearth.core.routing.threshold_store import ThresholdStore, threshold_key, threshold_path
 from hearth.core.settings import Settings
+from hearth.core.tasks.classify import calibration_mode
 from hearth.core.tasks.labels import parse_labels
 from hearth.core.tasks.task import Task
 
@@ -107,7 +108,7 @@ def open_routing(
             key = threshold_key(
                 parse_labels(labels),
                 model,
-                contextual=options.get("calibrate", "on") != "off",
+                mode=calibration_mode(options.get("calibrate")),
                 adapter=None if adapter is None else adapter(task_name, model),
             )
             stored = store.get(key)

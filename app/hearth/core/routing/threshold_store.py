@@ -4,7 +4,9 @@
 for classify requests with the same labels on the same model (a label set's confidences say
 nothing about another's, nor about another model's). The key is the label set's fingerprint
 (names, descriptions and examples: any change makes a different prompt), the model file, and
-whether contextual calibration was on, since it changes the confidences too.
+the calibration mode (none, batch or contextual), since it changes the confidences too. Keys
+written before batch calibration existed said only contextual on ("ctx") or off ("raw"); those
+two modes keep those spellings, so old entries are still found.
 
 Written atomically; a damaged file is kept aside and reported, never a reason to fail a request.
 """
@@ -31,13 +33,25 @@ def threshold_path(paths: Paths) -> Path:
     return paths.data_dir / FILE_NAME
 
 
+_MODE_KEYS = {"contextual": "ctx", "none": "raw", "batch": "batch"}
+
+
 def threshold_key(
-    labels: Sequence[Label], model: Path, *, contextual: bool, adapter: str | None = None
+    labels: Sequence[Label],
+    model: Path,
+    *,
+    mode: str | None = None,
+    contextual: bool | None = None,
+    adapter: str | None = None,
 ) -> str:
     """A threshold holds for the label set, the calibration mode, the model and the LoRA
     adapter that loads with it for the task: calibrated without the adapter, it says nothing
-    of answers made with it."""
-    key = f"{fingerprint(labels)}|{'ctx' if contextual else 'raw'}|{model}"
+    of answers made with it. `contextual` is the older way of naming the mode (on or none)."""
+    if mode is None:
+        if contextual is None:
+            raise ValueError("threshold_key needs the calibration mode")
+        mode = "contextual" if contextual else "none"
+    key = f"{fingerprint(labels)}|{_MODE_KEYS.get(mode, mode)}|{model}"
     return key if adapter is None else f"{key}|lora={adapter}"
 
 
@@ -51,8 +65,14 @@ class StoredThreshold:
     accuracy: float | None  # of all the examples, answered locally
     labels: tuple[str, ...]
     model: str
-    contextual: bool
+    contextual: bool  # mode == "contextual", for readers of the older entries
     time: str  # ISO 8601 UTC
+    mode: str = ""  # none, batch or contextual; "" reads as contextual's on/off
+    reason: str = ""  # why `hearth calibrate` chose this mode, in words
+
+    @property
+    def calibration(self) -> str:
+        return self.mode or ("contextual" if self.contextual else "none")
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -74,6 +94,8 @@ class StoredThreshold:
                 model=str(data["model"]),
                 contextual=bool(data["contextual"]),
                 time=str(data["time"]),
+                mode=str(data.get("mode") or ""),
+                reason=str(data.get("reason") or ""),
             )
         except (KeyError, TypeError, ValueError):
             return None

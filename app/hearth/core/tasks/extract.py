@@ -8,6 +8,7 @@ every detail, e.g. formats). Greedy decoding: extraction wants the most likely r
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,10 +17,11 @@ from hearth.core.cloud.failure import CloudFailure, FailureKind
 from hearth.core.cloud.messages import CloudRequest
 from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest
-from hearth.core.errors import HearthError, UsageError
+from hearth.core.errors import HearthError, InputTooLong, UsageError
 from hearth.core.privacy.redaction import Redaction
 from hearth.core.tasks.cloud_form import CloudReading, CloudTask, json_value, response_format
 from hearth.core.tasks.confidence import generation_confidence
+from hearth.core.tasks.grammar_bounds import fit
 from hearth.core.tasks.schemas import BUILT_IN, check_schema, load_schema, violations
 from hearth.core.tasks.task import (
     Capabilities,
@@ -37,7 +39,8 @@ SYSTEM = (
     "optional fields the text does not mention, and never invent values. The JSON must match "
     "this JSON Schema:"
 )
-MAX_TOKENS = 2048
+MAX_TOKENS = 2048  # for a schema whose length cannot be bounded (grammar_bounds says which)
+_TEMPLATE_TOKENS = 64  # the chat template's framing, which counting the messages misses
 
 
 class Extract:
@@ -55,17 +58,50 @@ class Extract:
         streams_text=False, batchable=True, calibrated_threshold=False, answer_kind="object"
     )
 
-    def build_request(self, text: str, schema: Mapping[str, Any]) -> GenerateRequest:
+    def build_request(
+        self,
+        text: str,
+        schema: Mapping[str, Any],
+        *,
+        grammar_schema: Mapping[str, Any] | None = None,
+        max_tokens: int = MAX_TOKENS,
+    ) -> GenerateRequest:
+        """The model is shown the user's schema; decoding follows `grammar_schema` (the bounded
+        one from `grammar_bounds.fit`) when given."""
         return GenerateRequest(
             messages=(
                 Message("system", f"{SYSTEM}\n{json.dumps(schema, ensure_ascii=False)}"),
                 Message("user", f"Text:\n{text}"),
             ),
-            max_tokens=MAX_TOKENS,
+            max_tokens=max_tokens,
             temperature=0.0,
-            json_schema=dict(schema),
+            json_schema=dict(grammar_schema if grammar_schema is not None else schema),
             logprobs=True,
         )
+
+    def bounded_request(
+        self, text: str, schema: Mapping[str, Any], engine: EnginePort, cancel: CancelToken | None
+    ) -> GenerateRequest:
+        """A request whose grammar ends within the tokens left in the context, so even a model
+        that loops gives complete JSON (hearth.core.tasks.grammar_bounds)."""
+        plain = self.build_request(text, schema)
+        if engine.loaded is None:
+            return plain
+        prompt = sum(engine.count_tokens([m.content for m in plain.messages], cancel=cancel))
+        room = engine.loaded.context_size - prompt - _TEMPLATE_TOKENS
+        try:
+            fitted = fit(schema, room - 1)
+        except ValueError:
+            raise InputTooLong(
+                f"The text is too long to leave room for an answer of this schema in the context "
+                f"({engine.loaded.context_size} tokens). Use a shorter text, a schema with fewer "
+                "fields, or raise the context size in settings."
+            ) from None
+        if fitted is None:
+            return plain
+        grammar_schema, worst = fitted
+        # One more than the longest answer: the end-of-text token then always fits.
+        return self.build_request(text, schema, grammar_schema=grammar_schema, max_tokens=worst + 1)
 
     def run(
         self,
@@ -78,7 +114,8 @@ class Extract:
         text = clean_input(text)
         schema = self.schema(options.get("schema"))
         usage = Usage()
-        result = run_generation(engine, self.build_request(text, schema), sink, usage, cancel)
+        request = self.bounded_request(text, schema, engine, cancel)
+        result = run_generation(engine, request, sink, usage, cancel)
         if result.finish_reason == "length":
             raise HearthError(
                 f"The extracted JSON was cut off after {result.stats.output_tokens} tokens, "
@@ -93,12 +130,17 @@ class Extract:
                 f"The model's answer was not valid JSON ({exc}) despite the grammar; this "
                 "should not happen. Try again, or report it with the model's name."
             ) from exc
+        value, overflowed = _finite(value)
         problems = violations(value, schema)
+        if overflowed:
+            # "1e999" is JSON the grammar allows, but no reader can take Infinity: it is null.
+            problems.append(f"{overflowed} number(s) too large to represent were set to null")
+        text = json.dumps(value, ensure_ascii=False) if overflowed else result.text
         return TaskResult(
             output=value,
             confidence=generation_confidence(result.token_logprobs),
             finish_reason=result.finish_reason,
-            details={"valid": not problems, "violations": problems, "json": result.text},
+            details={"valid": not problems, "violations": problems, "json": text},
             usage=usage,
         )
 
@@ -147,3 +189,17 @@ class Extract:
             check_schema(spec)
             return spec
         raise UsageError("The schema must be a built-in name, a file, or a JSON object.")
+
+
+def _finite(value: Any) -> tuple[Any, int]:
+    """`value` with every non-finite number (what "1e999" parses to) replaced by None, and
+    how many there were."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, 1
+    if isinstance(value, list):
+        items = [_finite(item) for item in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        pairs = {key: _finite(item) for key, item in value.items()}
+        return {key: v for key, (v, _) in pairs.items()}, sum(n for _, n in pairs.values())
+    return value, 0

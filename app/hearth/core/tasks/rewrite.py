@@ -15,7 +15,7 @@ from hearth.core.cloud.messages import CloudRequest, estimate_tokens
 from hearth.core.engine.messages import Message
 from hearth.core.engine.types import SPECULATIVE_BY_DEFAULT, GenerateRequest
 from hearth.core.errors import UsageError
-from hearth.core.tasks.cleanup import strip_chatter
+from hearth.core.tasks.cleanup import clean_answer
 from hearth.core.tasks.cloud_form import CloudTask, read_text
 from hearth.core.tasks.confidence import generation_confidence
 from hearth.core.tasks.protected_spans import missing_spans
@@ -127,13 +127,18 @@ class Rewrite:
         )
         usage = Usage()
         result = run_generation(engine, request, sink, usage, cancel)
-        output = _without_chatter(result.text, previous or text)
+        # The echo cleaner says what it removed: the answer's flags (and confidence) show it.
+        told = (instruction, follow_up or "", *_sentences(SYSTEM))
+        cleaned = clean_answer(result.text, previous or text, tuple(t for t in told if t))
+        output = cleaned.text
         missing = missing_spans(previous or text, output)
         details: dict[str, Any] = {
             "style": style,
             "protected_ok": not missing,
             "protected_missing": [{"kind": m.kind, "text": m.text} for m in missing],
         }
+        if cleaned.removed:
+            details["echo_removed"] = cleaned.removed
         if style == "proofread" and previous is None:
             details["changes"] = [
                 {**c.as_dict(), "start": c.start + lead} for c in word_changes(text, output)
@@ -210,7 +215,8 @@ def _refinement(options: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 def _without_chatter(answer: str, source: str) -> str:
     """Strip a preamble, unless the source text itself begins with that line."""
-    first_line = answer.strip().split("\n", 1)[0].strip()
-    if first_line and source.strip().startswith(first_line):
-        return answer.strip()
-    return strip_chatter(answer)
+    return clean_answer(answer, source, ()).text
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() + "." for s in text.split(". ") if s.strip()]

@@ -17,7 +17,7 @@ from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest
 from hearth.core.errors import InputTooLong
 from hearth.core.tasks.citations import check_citations
-from hearth.core.tasks.cleanup import strip_chatter
+from hearth.core.tasks.cleanup import clean_answer, strip_chatter
 from hearth.core.tasks.cloud_form import CloudTask, read_text
 from hearth.core.tasks.confidence import generation_confidence
 from hearth.core.tasks.document_split import Part, citation_kind, marked_text, split_document
@@ -203,8 +203,12 @@ class Summarize:
             sink.progress("Combining the parts")
         final_request = self.build_request(text, style, _answer_tokens(engine), cite=cite)
         final = run_generation(engine, final_request, sink, usage, cancel)
-        output = strip_chatter(final.text)
+        # The echo cleaner says what it removed: the answer's flags (and confidence) show it.
+        cleaned = clean_answer(final.text, source, instructions_of(style))
+        output = cleaned.text
         details: dict[str, Any] = {"style": style}
+        if cleaned.removed:
+            details["echo_removed"] = cleaned.removed
         if parts_summarized:
             details["parts"] = parts_summarized
             details["rounds"] = rounds
@@ -231,6 +235,12 @@ class Summarize:
                 "anything. Raise the context size in settings."
             )
         return budget
+
+
+def instructions_of(style: str) -> tuple[str, ...]:
+    """What the model is told, which an echoing answer repeats."""
+    sentences = [s.strip() + "." for s in SYSTEM.split(". ") if s.strip()]
+    return (STYLES.get(style, ""), *sentences)
 
 
 def _answer_tokens(engine: EnginePort) -> int:
