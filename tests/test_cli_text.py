@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.core.documents.samples import (
     ARTICLE,
     HEADER,
@@ -90,7 +92,8 @@ def test_run_summarize_on_a_pdf_reports_what_was_read(tiny_model: Path, tmp_path
         "--offline",
     )
     assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    # Strict JSON: a number the model made too large is null, never Infinity.
+    data = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(name))
     assert data["input"]["format"] == "pdf"
     assert data["input"]["pages"] == len(TOPICS)
     assert data["input"]["chars"] > sum(len(t) for t in TOPICS)
@@ -103,3 +106,49 @@ def test_run_on_an_encrypted_pdf_without_its_password_is_one_error_line(
     path = write_pdf(tmp_path / "secret.pdf", report_pages(), password="s3cret")
     result = hearth("run", "summarize", "--input", str(path), "--model", str(tiny_model))
     assert_clean_error(result, 2, "encrypted", "--password")
+
+
+def test_extraction_over_a_pdf_is_grounded_against_the_document(
+    tmp_path: Path, tiny_model: Path
+) -> None:
+    """`--schema invoice --input invoice.pdf`: the schema's answer, the document's facts, and
+    every value checked against the document's text (a random model's values are not in it)."""
+    invoice = write_pdf(
+        tmp_path / "invoice.pdf",
+        [["Invoice 4471", "From: Acme Tools Ltd", "Total due: 1,250.00 EUR by 3 March 2026."]],
+        header=None,
+        footer=False,
+    )
+    result = hearth(
+        "run", "extract", "--schema", "invoice", "--input", str(invoice), "--model",
+        str(tiny_model), "--json", "--offline",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # Strict JSON: a number the model made too large is null, never Infinity.
+    data = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(name))
+    assert data["input"]["format"] == "pdf"
+    assert data["input"]["pages"] == 1
+    assert isinstance(data["output"], dict)
+    assert isinstance(data["ungrounded"], list)
+    document = " ".join(
+        [
+            "Invoice",
+            "4471",
+            "From:",
+            "Acme",
+            "Tools",
+            "Ltd",
+            "Total",
+            "due:",
+            "1,250.00",
+            "EUR",
+            "by",
+            "3",
+            "March",
+            "2026.",
+        ]
+    ).casefold()
+    for key, value in data["output"].items():
+        if isinstance(value, str) and value.strip():
+            found = " ".join(value.split()).casefold() in document
+            assert found or f"$.{key}" in data["ungrounded"], (key, value, data["ungrounded"])
