@@ -68,16 +68,21 @@ def _sha256(path: Path) -> str:
 
 def _engine(path: Path, logs: Path) -> Iterator[EngineClient]:
     client = EngineClient(host_command(), log_dir=logs)
-    client.load(LoadOptions(str(path), context_size=2048, seed=0, gpu_layers=0))
+    # One thread: on a machine shared with other jobs (CI runners, the developers' box with a
+    # load of 10 on 2 cores) llama.cpp's threads wait on each other; scoring a text took 3-12 s
+    # with two threads there and 0.2-0.7 s with one.
+    client.load(LoadOptions(str(path), context_size=2048, seed=0, gpu_layers=0, threads=1))
     yield client
     client.close()
 
 
-@pytest.fixture(scope="module")
+# One engine per model for the whole session: loading is cheap, but each test module starting
+# its own host re-reads the weights, and the tier must stay a few minutes on a loaded machine.
+@pytest.fixture(scope="session")
 def smollm2(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineClient]:
     yield from _engine(smollm2_path, tmp_path_factory.mktemp("logs"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def gemma(gemma_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineClient]:
     yield from _engine(gemma_path, tmp_path_factory.mktemp("logs"))

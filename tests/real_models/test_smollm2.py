@@ -13,12 +13,13 @@ import pytest
 
 from hearth.core.engine.client import EngineClient
 from hearth.core.evaluation.classification import evaluate
+from hearth.core.evaluation.mode_choice import noise_of
 from hearth.core.quality.assess import assess
 from hearth.core.quality.facts import added_facts, normalise_text
 from hearth.core.quality.grounding import ungrounded
 from hearth.core.quality.language import detect_language
 from hearth.core.tasks.catalog import task_catalog
-from hearth.core.tasks.classify import DEFAULT_CALIBRATION, Classify, label_probabilities
+from hearth.core.tasks.classify import DEFAULT_CALIBRATION, Classify
 from hearth.core.tasks.labels import parse_labels
 from hearth.core.tasks.task import TaskSink
 
@@ -73,29 +74,33 @@ def test_every_new_number_in_a_rewrite_is_reported(smollm2: EngineClient) -> Non
             assert any(run in fact for fact in added), (run, added, output)
 
 
-@pytest.mark.skip(
-    reason="measured failing: SmolLM2 with lettered options is at chance on SMS spam (0.35 with "
-    "batch) and Yelp (0.475 uncalibrated); names scored 0.76 on Yelp; see docs/quality.md"
-)
+ROWS = 40  # of an easy two-label set: enough to tell 0.75 from chance, seconds to score
+
+
 def test_classification_beats_chance_and_calibration_does_not_make_it_worse(
     smollm2: EngineClient,
 ) -> None:
-    rows = _rows("sms_spam", 60)
-    labels = parse_labels(["spam", "ham"])
+    """The default classification (docs/quality.md) on Yelp sentiment: above chance by more
+    than the noise, its probabilities honest (ECE), and no worse than no calibration."""
+    rows = _rows("sentiment_yelp", ROWS)
+    names = ["positive", "negative"]
     task = Classify()
-    raws = [
-        label_probabilities(smollm2.score(task.build_request(r["text"], labels)).logprobs)
-        for r in rows
-    ]
-    bias = task.content_free_bias(labels, smollm2)
-    reports = {m.mode: m for m in evaluate([r["label"] for r in rows], raws, ["spam", "ham"], bias)}
+    results = [task.run(r["text"], {"labels": names}, smollm2, TaskSink()) for r in rows]
+    assert {r.details["form"] for r in results} == {"names"}
+    raws = [[r.details["raw_labels"][n] for n in names] for r in results]
+    gold = [r["label"] for r in rows]
+    bias = task.content_free_bias(parse_labels(names), smollm2, form="names")
+    reports = {m.mode: m for m in evaluate(gold, raws, names, bias)}
     default, none = reports[DEFAULT_CALIBRATION], reports["none"]
-    noise = 2 / len(rows)  # two texts either way
-    assert default.accuracy > 0.5 + noise
+    noise = noise_of(none.accuracy, len(rows))
+    right = sum(r.output == g for r, g in zip(results, gold, strict=True)) / len(rows)
+    assert right == pytest.approx(default.accuracy)  # the app's answers are the default mode's
+    assert default.accuracy > 0.5 + 2 * noise
     assert default.accuracy >= none.accuracy - noise
     assert default.ece is not None
     assert none.ece is not None
-    assert default.ece <= none.ece + 0.05
+    assert default.ece <= none.ece + noise
+    assert default.ece <= 0.15  # docs/quality.md has the figures on 80 rows
 
 
 def _strings(value: Any) -> list[tuple[str, str]]:
