@@ -29,7 +29,7 @@ from hearth.cli.output import print_json
 from hearth.cli.run_command import warn
 from hearth.core.errors import HearthError
 from hearth.core.evaluation.classification import ModeReport, evaluate
-from hearth.core.evaluation.dataset import Row, read_labelled, read_unlabelled
+from hearth.core.evaluation.dataset import DataSet, Row, read_labelled, read_unlabelled
 from hearth.core.evaluation.picture import report_png
 from hearth.core.files.atomic_write import write_atomically
 from hearth.core.models.locate import resolve_model
@@ -49,7 +49,6 @@ from hearth.core.tasks.classify import (
     label_probabilities,
 )
 from hearth.core.tasks.labels import parse_labels
-from hearth.core.tasks.runner import TaskRunner
 from hearth.core.tasks.task import TaskSink
 
 TASKS = ("classify", "extract", "summarize", "rewrite")
@@ -82,14 +81,21 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     settings = context.loaded.settings
     context.guard_network(air_gapped=settings.air_gapped)  # everything here is local
     path = Path(args.data)
+    # The data first: a file that cannot give a figure is said before a model is loaded.
+    if args.task == "classify":
+        given = [label.name for label in parse_labels(args.labels)] if args.labels else None
+        labelled = read_labelled(path, given)
+    else:
+        need = "expected" if args.task == "extract" else "text"
+        unlabelled = read_unlabelled(path, need=need)
     model_path = resolve_model(args.model or settings.model)
     runner = context.assistant.runner  # adapters included, as requests are answered
     info, _ = runner.load(model_path, settings, task=args.task)
     started = time.perf_counter()
     if args.task == "classify":
-        report, modes = _classify(args, path, runner, context)
+        report, modes = _classify(args, labelled, context)
     else:
-        report, modes = _generative(args, path, runner, context), []
+        report, modes = _generative(args, path, unlabelled, context), []
     report = {
         "task": args.task,
         "data": str(path),
@@ -118,10 +124,9 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def _classify(
-    args: argparse.Namespace, path: Path, runner: TaskRunner, context: CommandContext
+    args: argparse.Namespace, data: DataSet, context: CommandContext
 ) -> tuple[dict[str, Any], list[ModeReport]]:
-    given = [label.name for label in parse_labels(args.labels)] if args.labels else None
-    data = read_labelled(path, given)
+    path = data.path
     rows = list(data.rows[: args.limit] if args.limit else data.rows)
     labels = parse_labels(list(data.labels))
     form = form_for(labels) if args.form == "auto" else args.form
@@ -175,10 +180,12 @@ def _best_mode(modes: Sequence[ModeReport]) -> str:
 
 
 def _generative(
-    args: argparse.Namespace, path: Path, runner: TaskRunner, context: CommandContext
+    args: argparse.Namespace,
+    path: Path,
+    data: tuple[list[Row], list[str]],
+    context: CommandContext,
 ) -> dict[str, Any]:
-    need = "expected" if args.task == "extract" else "text"
-    rows, warnings = read_unlabelled(path, need=need)
+    rows, warnings = data
     rows = rows[: args.limit] if args.limit else rows
     task = task_catalog()[args.task]
     results: list[dict[str, Any]] = []
