@@ -86,6 +86,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "description, examples)",
     )
     run.add_argument("--no-calibrate", action="store_true", help="classify: skip calibration")
+    run.add_argument(
+        "--calibrate",
+        choices=("none", "batch", "contextual"),
+        help="classify: the calibration mode (default: none; hearth calibrate says which "
+        "measured best for a label set)",
+    )
     run.add_argument("--schema", help=f"extract: a JSON Schema file or {'|'.join(BUILT_IN)}")
     run.add_argument(
         "--strict", action="store_true", help="extract: values not found in the text become null"
@@ -143,6 +149,8 @@ def task_options(args: argparse.Namespace) -> dict[str, Any]:
         options["labels"] = read_json(args.labels_file, "labels file")
     if args.no_calibrate:
         options["calibrate"] = "off"
+    if args.calibrate:
+        options["calibrate"] = args.calibrate
     if args.schema:
         options["schema"] = args.schema
     if (args.previous is None) != (args.follow_up is None):
