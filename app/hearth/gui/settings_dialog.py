@@ -1,4 +1,5 @@
-"""Settings: model and performance, privacy and cloud, appearance.
+"""Settings: model and performance, privacy and cloud, desktop (hotkey, start at login, the
+popup's tasks), appearance.
 
 The dialog edits a copy of the settings and hands back a validated `Settings`; the window
 saves it. The API key never becomes a setting: it goes straight to the OS keychain, through a
@@ -8,6 +9,8 @@ the keychain has it, and stays open with the problem shown when the keychain ref
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -20,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -30,15 +35,31 @@ from PySide6.QtWidgets import (
 from hearth.core.cloud.keys import KeyStore, account_for
 from hearth.core.cloud.presets import PRESETS, find_preset
 from hearth.core.cloud.url import url_host
-from hearth.core.settings import CLOUD_POLICIES, Settings
+from hearth.core.errors import UsageError
+from hearth.core.paths import Paths
+from hearth.core.settings import CLOUD_POLICIES, MIN_CONTEXT, Settings
+from hearth.gui.hotkeys.binding import Binding
 from hearth.gui.key_worker import KeyWorker
+from hearth.gui.quick_task_titles import task_title
+from hearth.gui.quick_tasks import ordered
+
+# Whether a hotkey can be registered now: None, or why not (another application holds it).
+HotkeyCheck = Callable[[Binding], str | None]
 
 GPU_AUTO, GPU_CPU, GPU_MANUAL = "auto", "cpu", "manual"
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, keys: KeyStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        keys: KeyStore,
+        parent: QWidget | None = None,
+        *,
+        hotkey_check: HotkeyCheck | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._hotkey_check = hotkey_check
         self.setWindowTitle(self.tr("Settings"))
         self.setAccessibleName(self.tr("Settings"))
         self._settings = settings
@@ -50,6 +71,7 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._performance_page(), self.tr("Model && performance"))
         tabs.addTab(self._privacy_page(), self.tr("Privacy && cloud"))
+        tabs.addTab(self._desktop_page(), self.tr("&Desktop"))
         tabs.addTab(self._appearance_page(), self.tr("Appearance"))
         self.problem = QLabel()
         self.problem.setWordWrap(True)
@@ -69,6 +91,7 @@ class SettingsDialog(QDialog):
         self._load(settings)
         self.air_gapped.toggled.connect(self._update_cloud_enabled)
         self.gpu_mode.currentIndexChanged.connect(self._update_gpu)
+        self.hotkey.textChanged.connect(self._update_hotkey_note)
         self._update_cloud_enabled()
         self._update_gpu()
 
@@ -80,7 +103,7 @@ class SettingsDialog(QDialog):
         self.threads.setSpecialValueText(self.tr("Automatic (one per core)"))
         self.threads.setAccessibleName(self.tr("Threads"))
         self.context_size = QSpinBox()
-        self.context_size.setRange(128, 1 << 20)
+        self.context_size.setRange(MIN_CONTEXT, 1 << 20)
         self.context_size.setSingleStep(1024)
         self.context_size.setSuffix(self.tr(" tokens"))
         self.context_size.setAccessibleName(self.tr("Context size"))
@@ -169,6 +192,78 @@ class SettingsDialog(QDialog):
         layout.addStretch(1)
         return page
 
+    def _desktop_page(self) -> QWidget:
+        self.hotkey = QLineEdit()
+        self.hotkey.setAccessibleName(self.tr("Hotkey"))
+        self.hotkey.setPlaceholderText(self.tr("e.g. Ctrl+Alt+Space"))
+        self.hotkey_note = QLabel()
+        self.hotkey_note.setWordWrap(True)
+        self.hotkey_note.setAccessibleName(self.tr("About the hotkey"))
+        self.start_in_tray = QCheckBox(self.tr("&Start Hearth in the tray when I log in"))
+        self.start_in_tray.setAccessibleName(self.tr("Start in the tray at login"))
+        self.popup_tasks = QListWidget()
+        self.popup_tasks.setAccessibleName(self.tr("The popup's tasks, first shown first"))
+        self.popup_tasks.setDragDropMode(QListWidget.DragDropMode.InternalMove)
+        self.popup_tasks.setMaximumHeight(150)
+        self.task_up = QPushButton(self.tr("Move &up"))
+        self.task_down = QPushButton(self.tr("Move do&wn"))
+        self.task_up.clicked.connect(lambda: self._move_task(-1))
+        self.task_down.clicked.connect(lambda: self._move_task(1))
+        moves = QVBoxLayout()
+        moves.addWidget(self.task_up)
+        moves.addWidget(self.task_down)
+        moves.addStretch(1)
+        tasks = QHBoxLayout()
+        tasks.addWidget(self.popup_tasks, 1)
+        tasks.addLayout(moves)
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow(self.tr("&Hotkey:"), self.hotkey)
+        form.addRow(self.hotkey_note)
+        form.addRow(self.start_in_tray)
+        tasks_label = QLabel(self.tr("&Popup tasks:"))
+        tasks_label.setBuddy(self.popup_tasks)  # a row of two widgets gets no buddy by itself
+        form.addRow(tasks_label, tasks)
+        note = QLabel(
+            self.tr(
+                "The hotkey opens the writing-tools popup on the text selected in any "
+                "application while Hearth runs in the tray. The popup's first six tasks run "
+                "with the keys 1 to 6."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _move_task(self, step: int) -> None:
+        row = self.popup_tasks.currentRow()
+        to = row + step
+        if row < 0 or not 0 <= to < self.popup_tasks.count():
+            return
+        item = self.popup_tasks.takeItem(row)
+        self.popup_tasks.insertItem(to, item)
+        self.popup_tasks.setCurrentRow(to)
+
+    def popup_task_order(self) -> list[str]:
+        keys = []
+        for row in range(self.popup_tasks.count()):
+            item = self.popup_tasks.item(row)
+            if item is not None:
+                keys.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return keys
+
+    def _update_hotkey_note(self) -> None:
+        try:
+            binding = Binding.parse(self.hotkey.text())
+        except UsageError as exc:
+            self.hotkey_note.setText(exc.message)
+            self.hotkey_note.setStyleSheet("color: #b3261e;")
+            return
+        self.hotkey_note.setStyleSheet("")
+        self.hotkey_note.setText(
+            self.tr("Press {0} with text selected in any application.").format(binding)
+        )
+
     def _appearance_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -197,6 +292,15 @@ class SettingsDialog(QDialog):
         self.provider.setCurrentIndex(max(0, self.provider.findData(s.cloud_preset)))
         self.base_url.setText(s.cloud_base_url or "")
         self.cloud_model.setText(s.cloud_model or "")
+        self.hotkey.setText(s.hotkey)
+        self._update_hotkey_note()
+        self.start_in_tray.setChecked(s.start_in_tray)
+        self.popup_tasks.clear()
+        for quick in ordered(s.popup_tasks):
+            item = QListWidgetItem(task_title(quick.key))
+            item.setData(Qt.ItemDataRole.UserRole, quick.key)
+            self.popup_tasks.addItem(item)
+        self.popup_tasks.setCurrentRow(0)
 
     def _update_cloud_enabled(self) -> None:
         air_gapped = self.air_gapped.isChecked()
@@ -210,6 +314,12 @@ class SettingsDialog(QDialog):
         """The edited settings; raises ValueError (with every problem) when one is invalid."""
         mode = self.gpu_mode.currentData()
         gpu_layers = -1 if mode == GPU_AUTO else 0 if mode == GPU_CPU else self.gpu_layers.value()
+        try:
+            hotkey = str(Binding.parse(self.hotkey.text()))
+        except UsageError as exc:
+            raise ValueError(exc.message) from None
+        order = tuple(self.popup_task_order())
+        unchanged = order == tuple(q.key for q in ordered(self._settings.popup_tasks))
         return self._settings.replace(
             threads=self.threads.value() or None,
             context_size=self.context_size.value(),
@@ -220,6 +330,9 @@ class SettingsDialog(QDialog):
             cloud_preset=self.provider.currentData(),
             cloud_base_url=self.base_url.text().strip() or None,
             cloud_model=self.cloud_model.text().strip() or None,
+            hotkey=hotkey,
+            start_in_tray=self.start_in_tray.isChecked(),
+            popup_tasks=self._settings.popup_tasks if unchanged else order,
         )
 
     def _key_host(self) -> str | None:
@@ -315,9 +428,13 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.settings()
+            settings = self.settings()
         except ValueError as exc:
             self._show_problem(str(exc))
+            return
+        taken = self._hotkey_taken(settings.hotkey)
+        if taken is not None:
+            self._show_problem(taken)
             return
         if not self.saving_key and self.api_key.text().strip() and not self.save_key():
             self._show_problem(
@@ -328,6 +445,22 @@ class SettingsDialog(QDialog):
             )
             return
         super().accept()  # done() waits for a save under way
+
+    def _hotkey_taken(self, hotkey: str) -> str | None:
+        """Why a changed hotkey cannot be registered (another application holds it), if so."""
+        try:
+            if str(Binding.parse(self._settings.hotkey)) == hotkey:
+                return None  # the one registered already (or refused at start, and said so)
+        except UsageError:
+            pass
+        check = self._hotkey_check
+        if check is None:
+            from hearth.gui.hotkeys.probe import probe
+
+            data_dir = Paths.from_environment().data_dir
+            check = lambda binding: probe(binding, data_dir)  # noqa: E731 - one line
+            self._hotkey_check = check
+        return check(Binding.parse(hotkey))
 
     def done(self, result: int) -> None:
         if self.saving_key:
