@@ -39,6 +39,7 @@ from hearth.core.version import app_version
 from hearth.gui.answer_actions import AnswerActions
 from hearth.gui.engine_worker import EngineWorker
 from hearth.gui.error_wording import unexpected_message, window_message
+from hearth.gui.eval_dialog import EvalDialog, open_eval_dialog
 from hearth.gui.history_dialog import HistoryDialog, output_markdown
 from hearth.gui.input_editor import InputEditor
 from hearth.gui.library_worker import LibraryWorker
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         self.local_api_action = QAction(self.tr("Local &API…"), self)
         self.local_api_action.triggered.connect(self.open_local_api)
         self.tools_menu.addAction(self.local_api_action)
+        self.tools_menu.addAction(self.tr("&Evaluate…"), self.open_eval)
         self.about_action = QAction(self.tr("&About Hearth"), self)
         self.about_action.triggered.connect(self.show_about)
         self.menuBar().addMenu(self.tr("&Help")).addAction(self.about_action)
@@ -388,6 +390,9 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def open_eval(self) -> EvalDialog:
+        return open_eval_dialog(self, self.current_settings)
 
     def open_local_api(self) -> None:
         from hearth.gui.local_api_dialog import LocalApiDialog, service_for
