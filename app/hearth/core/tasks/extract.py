@@ -130,11 +130,10 @@ class Extract:
                 f"The model's answer was not valid JSON ({exc}) despite the grammar; this "
                 "should not happen. Try again, or report it with the model's name."
             ) from exc
+        # "1e999" is JSON the grammar allows, but no reader can take Infinity: it is null, and
+        # the schema's check says so where a number was required.
         value, overflowed = _finite(value)
         problems = violations(value, schema)
-        if overflowed:
-            # "1e999" is JSON the grammar allows, but no reader can take Infinity: it is null.
-            problems.append(f"{overflowed} number(s) too large to represent were set to null")
         text = json.dumps(value, ensure_ascii=False) if overflowed else result.text
         return TaskResult(
             output=value,
