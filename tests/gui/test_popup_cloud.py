@@ -99,6 +99,7 @@ def test_the_question_opens_over_the_popup_with_the_redacted_payload_and_sends_i
     assert dialog.parentWidget() is popup
     assert dialog.isVisible()
     assert dialog.windowFlags() & Qt.WindowType.WindowStaysOnTopHint  # not behind the popup
+    assert "send the request to the cloud" in popup.status.text()  # not a stale status
     shown = dialog.payload.toPlainText()
     assert "[EMAIL_1]" in shown
     assert EMAIL not in shown

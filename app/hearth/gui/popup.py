@@ -99,7 +99,10 @@ class QuickPopup(QFrame):
         self.preview = QLabel(preview)
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
-        self.preview.setStyleSheet("padding: 2px 6px; border-left: 3px solid palette(mid);")
+        # Qt draws a lone border-left only once the other sides are declared too.
+        self.preview.setStyleSheet(
+            "padding: 2px 6px; border: 0px; border-left: 3px solid palette(mid);"
+        )
         self.preview.setMaximumHeight(90)
         self.preview.setAccessibleName(self.tr("Selected text"))
         layout.addWidget(self.preview)
@@ -260,6 +263,15 @@ class QuickPopup(QFrame):
         self._streamed += piece
         self.answer_view.setPlainText(self._streamed)
 
+    def show_asking(self) -> None:
+        """The question whether to send the request to the cloud is open over the popup."""
+        self.status.setText(
+            self.tr(
+                "The answer from this device is unsure: send the request to the cloud, or "
+                "keep this answer?"
+            )
+        )
+
     def _on_escalating(self, why: str) -> None:
         self._streamed = ""
         self.answer_view.clear()
@@ -274,7 +286,9 @@ class QuickPopup(QFrame):
             self.diff.show_changes(self.selection.text, changes)
             self.answer_stack.setCurrentWidget(self.diff)
             self.status.setText(
-                self.tr("{0} change(s). Ctrl+Enter puts the corrected text in place.").format(
+                self.tr("1 change. Ctrl+Enter puts the corrected text in place.")
+                if len(changes) == 1
+                else self.tr("{0} changes. Ctrl+Enter puts the corrected text in place.").format(
                     len(changes)
                 )
             )

@@ -44,7 +44,7 @@ class QuickSession(QObject):
         self.assistant = self.core.assistant
         # The popup's own asker: its dialog opens over the popup shown at the time.
         self.asker = EscalationAsker()
-        self.asker.asked.connect(_keep_on_top)
+        self.asker.asked.connect(self._on_asked)
         # On the core's thread: the popup's requests and the window's run one at a time.
         self.worker = PopupWorker(
             self.assistant.answer, thread=self.core.thread, ask=self.asker.asker
@@ -68,6 +68,15 @@ class QuickSession(QObject):
         self.asker.parent_widget = popup
         popup.closed.connect(self._withdraw_question)
         return popup
+
+    def _on_asked(self, dialog: QDialog) -> None:
+        # The popup stays on top of every window; the question over it must too, or it opens
+        # behind it. (Changing a shown window's flags hides it: show it again.)
+        dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        dialog.show()
+        popup = dialog.parentWidget()
+        if isinstance(popup, QuickPopup):
+            popup.show_asking()
 
     def _withdraw_question(self) -> None:
         # Closing the popup has cancelled its request, which withdraws the question too, but
@@ -122,10 +131,3 @@ class QuickSession(QObject):
         if self._app is not None:
             self._app.shutdown()  # stops the window's request
         self.core.close()  # waits for the request under way, then ends the engine
-
-
-def _keep_on_top(dialog: QDialog) -> None:
-    # The popup stays on top of every window; the question over it must too, or it opens
-    # behind it. (Changing a shown window's flags hides it: show it again.)
-    dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-    dialog.show()

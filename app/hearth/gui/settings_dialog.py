@@ -204,7 +204,6 @@ class SettingsDialog(QDialog):
         self.popup_tasks = QListWidget()
         self.popup_tasks.setAccessibleName(self.tr("The popup's tasks, first shown first"))
         self.popup_tasks.setDragDropMode(QListWidget.DragDropMode.InternalMove)
-        self.popup_tasks.setMaximumHeight(150)
         self.task_up = QPushButton(self.tr("Move &up"))
         self.task_down = QPushButton(self.tr("Move do&wn"))
         self.task_up.clicked.connect(lambda: self._move_task(-1))
@@ -212,10 +211,10 @@ class SettingsDialog(QDialog):
         moves = QVBoxLayout()
         moves.addWidget(self.task_up)
         moves.addWidget(self.task_down)
-        moves.addStretch(1)
         tasks = QHBoxLayout()
-        tasks.addWidget(self.popup_tasks, 1)
+        tasks.addWidget(self.popup_tasks, 1, Qt.AlignmentFlag.AlignTop)
         tasks.addLayout(moves)
+        moves.setAlignment(Qt.AlignmentFlag.AlignTop)
         page = QWidget()
         form = QFormLayout(page)
         form.addRow(self.tr("&Hotkey:"), self.hotkey)
@@ -227,8 +226,8 @@ class SettingsDialog(QDialog):
         note = QLabel(
             self.tr(
                 "The hotkey opens the writing-tools popup on the text selected in any "
-                "application while Hearth runs in the tray. The popup's first six tasks run "
-                "with the keys 1 to 6."
+                "application while Hearth runs in the tray. The popup shows its tasks in this "
+                "order; the keys 1 to 6 run them."
             )
         )
         note.setWordWrap(True)
@@ -301,6 +300,9 @@ class SettingsDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, quick.key)
             self.popup_tasks.addItem(item)
         self.popup_tasks.setCurrentRow(0)
+        # As tall as its rows: a list's default height leaves a blank half below six tasks.
+        rows = self.popup_tasks.sizeHintForRow(0) * self.popup_tasks.count()
+        self.popup_tasks.setFixedHeight(rows + 2 * self.popup_tasks.frameWidth() + 4)
 
     def _update_cloud_enabled(self) -> None:
         air_gapped = self.air_gapped.isChecked()
