@@ -181,9 +181,11 @@ class PortalHotkey:
         if self._session is not None:
             try:
                 session = DBusAddress(self._session, bus_name=PORTAL_BUS, interface=SESSION)
-                conn.send(new_method_call(session, "Close"))
-            except OSError:
-                pass  # the bus is gone: so is the session
+                # Waited for: once stop returns the shortcut is gone (a new one may be bound
+                # next), not merely asked to go.
+                conn.send_and_get_reply(new_method_call(session, "Close"), timeout=2.0)
+            except (OSError, TimeoutError, DBusErrorResponse):
+                pass  # the bus or the session is gone already
             self._session = None
         conn.close()
 
