@@ -48,7 +48,11 @@ def test_the_mode_is_measured_chosen_and_explained(
     # Six examples: the noise (one text in six) is larger than any gain, so none is kept.
     assert report["mode"] == "none"
     assert "noise" in report["mode_reason"]
-    assert report["stored_for_modes"] == ["none"]
+    assert report["form"] == "names"  # within the noise of the letters: the default form
+    assert set(report["forms"]) == {"names", "letters"}
+    assert "noise" in report["form_reason"]
+    assert report["stored_for"] == [{"form": "names", "mode": "none"}]
+    assert report["run_flags"] == ""
 
 
 def test_an_asked_mode_is_stored_as_that_mode_and_run_finds_it(
@@ -68,6 +72,7 @@ def test_an_asked_mode_is_stored_as_that_mode_and_run_finds_it(
     ((key, entry),) = stored.items()
     assert "|batch|" in key
     assert entry["mode"] == "batch"
+    assert entry["form"] == "names"
     text = tmp_path / "one.txt"
     text.write_text("Pay the invoice, please.")
     for calibrate, source in (("batch", "calibrated"), ("none", "settings")):

@@ -3,8 +3,10 @@ own labelled examples, and the auto-mode threshold that reaches a target accurac
 
 Every example is classified on this device once, uncalibrated, in one engine session (the
 label prefix is computed once); each calibration mode (none, batch, contextual) is then
-computed from those probabilities. Unless `--calibrate MODE` names one, the mode is chosen by
-measurement (`hearth.core.evaluation.mode_choice`: no mode may lower the accuracy or raise the
+computed from those probabilities; where the labels allow both forms (lettered options and
+scored names), a pass is made in each, and the form is chosen by the same rule (another form
+than the default only for a gain beyond the noise). Unless `--calibrate MODE` names one, the
+mode is chosen by measurement (`hearth.core.evaluation.mode_choice`: no mode may lower the accuracy or raise the
 ECE beyond the noise, and one is chosen over none only for a real gain) and the report says
 why. The report: accuracy against confidence (a reliability table), the expected calibration
 error, and the lowest threshold at which the answers auto mode would keep on the device reach
@@ -40,7 +42,7 @@ from hearth.core.evaluation.calibration import (
     reliability_table,
 )
 from hearth.core.evaluation.classification import ModeReport, calibrated_modes, evaluate
-from hearth.core.evaluation.mode_choice import ModeChoice, choose_mode
+from hearth.core.evaluation.mode_choice import FormChoice, ModeChoice, choose_form, choose_mode
 from hearth.core.files.bounded_read import iter_lines
 from hearth.core.models.locate import resolve_model
 from hearth.core.routing.threshold_store import (
@@ -50,7 +52,7 @@ from hearth.core.routing.threshold_store import (
     threshold_path,
 )
 from hearth.core.tasks.catalog import task_catalog
-from hearth.core.tasks.classify import Classify, calibration_mode
+from hearth.core.tasks.classify import Classify, calibration_mode, resolved_form
 from hearth.core.tasks.label_calibration import MODES
 from hearth.core.tasks.labels import Label, parse_labels
 
@@ -85,6 +87,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     cal.add_argument(
         "--no-calibrate", action="store_true", help="the same as --calibrate none, as run has it"
+    )
+    cal.add_argument(
+        "--form",
+        choices=("auto", "letters", "names"),
+        default="auto",
+        help="the options as letters or names (default auto: measure both where they differ)",
     )
     cal.add_argument("--json", action="store_true", help="print one JSON object")
     return cal
@@ -152,58 +160,65 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     examples = read_examples(Path(args.examples), labels)
     model_path = resolve_model(args.model or settings.model)
     asked = "none" if args.no_calibrate else str(args.calibrate)
-    # Uncalibrated once; every mode is computed from these probabilities.
-    options: dict[str, Any] = {"labels": raw_labels, "calibrate": "none"}
+    default_form = resolved_form(labels, "auto")
+    if args.form != "auto":
+        forms = [str(args.form)]
+    else:  # names only where no two labels could share a first token (form_for)
+        forms = [default_form] + (["letters"] if default_form == "names" else [])
 
     task = task_catalog()["classify"]
     assert isinstance(task, Classify)
     # The runner requests use, adapters included: a threshold must hold for the answers made.
     runner = context.assistant.runner
-    model_name: str | None = None
     names = [label.name for label in labels]
-    raws: list[list[float]] = []
-    gold: list[str] = []
-    form = "auto"
-    skipped: list[str] = []
-    started = time.perf_counter()
-    for done, example in enumerate(examples, 1):
-        try:
-            outcome = runner.run(task, example.text, options, model_path, settings)
-        except UsageError as exc:  # an empty or too long text: the others still count
-            skipped.append(f"line {example.line}: {exc.message}")
-        else:
-            model_name = outcome.load.model_name
-            raw = outcome.result.details.get("raw_labels") or {}
-            raws.append([float(raw.get(name, 0.0)) for name in names])
-            gold.append(example.label)
-            form = str(outcome.result.details.get("form") or form)
-        _progress(done, len(examples), started)
-    sys.stderr.write("\n")
-    for problem in skipped:
+    runs = {
+        form: _classify_all(task, runner, examples, raw_labels, form, names, model_path, context)
+        for form in forms
+    }
+    first = runs[forms[0]]
+    for problem in first.skipped:
         warn(f"skipped {problem}")
-    if len(raws) < 2:
+    n = len(first.gold)
+    if n < 2:
         raise HearthError("Fewer than 2 examples could be classified; nothing to calibrate on.")
-    if len(raws) < FEW_EXAMPLES:
+    if n < FEW_EXAMPLES:
         warn(
-            f"{len(raws)} examples make the threshold a rough guide; {FEW_EXAMPLES} or more "
+            f"{n} examples make the threshold a rough guide; {FEW_EXAMPLES} or more "
             "per label set give a steadier one."
         )
-    bias = task.content_free_bias(labels, context.engine, form=form)
-    reports = evaluate(gold, raws, names, bias)
-    if asked == "auto":
-        choice = choose_mode(reports, len(raws))
+    choices: dict[str, ModeChoice] = {}
+    reports: dict[str, list[ModeReport]] = {}
+    for form, run_ in runs.items():
+        reports[form] = evaluate(run_.gold, run_.raws, names, run_.bias)
+        if asked == "auto":
+            choices[form] = choose_mode(reports[form], n)
+        else:
+            choices[form] = ModeChoice(asked, f"{asked}: asked for with --calibrate.", 0.0)
+    accuracy_of = {
+        form: next(r.accuracy for r in reports[form] if r.mode == choices[form].mode)
+        for form in runs
+    }
+    if args.form == "auto":
+        form_choice = choose_form(
+            {f: (choices[f].mode, accuracy_of[f]) for f in runs}, default_form, n
+        )
     else:
-        choice = ModeChoice(asked, f"{asked}: asked for with --calibrate.", 0.0)
-    probabilities = calibrated_modes(raws, bias)
+        form_choice = FormChoice(str(args.form), f"options as {args.form}: asked for with --form.")
+    form = form_choice.form
+    choice = choices[form]
 
     store = ThresholdStore(threshold_path(context.paths))
     adapter = context.assistant.adapter_name(task.name, model_path.resolve())
-    default = calibration_mode("on")
-    modes = [choice.mode] + ([default] if asked == "auto" and default != choice.mode else [])
-    stored_for: list[str] = []
-    measured: dict[str, tuple[list[Scored], ThresholdChoice, StoredThreshold]] = {}
-    for mode in modes:
-        scored, by_top = _scored(probabilities[mode], gold, names)
+    pairs = [(form, choice.mode)]
+    default = (default_form, calibration_mode("on"))
+    if asked == "auto" and args.form == "auto" and default != pairs[0]:
+        pairs.append(default)  # what `hearth run` does without flags gets its threshold too
+    stored_for: list[dict[str, str]] = []
+    measured: dict[tuple[str, str], tuple[list[Scored], ThresholdChoice, StoredThreshold]] = {}
+    for pair_form, mode in pairs:
+        run_ = runs[pair_form]
+        probabilities = calibrated_modes(run_.raws, run_.bias)[mode]
+        scored, by_top = _scored(probabilities, run_.gold, names)
         threshold = recommend_threshold(scored, args.target)
         stored = StoredThreshold(
             threshold=threshold.threshold,
@@ -217,30 +232,43 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
             contextual=mode == "contextual",
             time=datetime.now(UTC).isoformat(timespec="seconds"),
             mode=mode,
-            reason=choice.reason if mode == choice.mode else "run's default mode",
+            reason=f"{form_choice.reason} {choice.reason}"
+            if (pair_form, mode) == pairs[0]
+            else "what hearth run does by default",
+            form=pair_form,
         )
-        key = threshold_key(labels, model_path.resolve(), mode=mode, adapter=adapter)
+        key = threshold_key(
+            labels, model_path.resolve(), mode=mode, adapter=adapter, form=pair_form
+        )
         store.put(key, stored)
-        stored_for.append(mode)
-        measured[mode] = (scored, threshold, stored)
-        if mode == choice.mode:
+        stored_for.append({"form": pair_form, "mode": mode})
+        measured[(pair_form, mode)] = (scored, threshold, stored)
+        if (pair_form, mode) == pairs[0]:
             by_top_probability = by_top
     for problem in store.problems:
         warn(problem)
 
-    scored, threshold, stored = measured[choice.mode]
+    scored, threshold, stored = measured[pairs[0]]
     table = reliability_table(scored)
+    flags = "".join(
+        [
+            f" --form {form}" if form != default_form else "",
+            f" --calibrate {choice.mode}" if choice.mode != calibration_mode("on") else "",
+        ]
+    )
     report = {
         "labels": list(stored.labels),
-        "model": model_name,
+        "model": runs[form].model_name,
         "model_path": stored.model,
         "form": form,
+        "form_reason": form_choice.reason,
         "mode": choice.mode,
         "mode_reason": choice.reason,
-        "modes": [_mode_json(r) for r in reports],
+        "modes": [_mode_json(r) for r in reports[form]],
+        "forms": {f: [_mode_json(r) for r in reports[f]] for f in runs},
         "contextual_calibration": choice.mode == "contextual",
         "examples": len(scored),
-        "skipped": skipped,
+        "skipped": first.skipped,
         "accuracy": _round(stored.accuracy),
         "target": args.target,
         "threshold": _round(threshold.threshold),
@@ -254,13 +282,55 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
         ),
         "reliability": [_bin_json(b) for b in table],
         "stored": str(store.path),
-        "stored_for_modes": stored_for,
+        "stored_for": stored_for,
+        "run_flags": flags.strip(),
     }
     if args.json:
         print_json(report)
     else:
         print("\n".join(format_report(report, table, threshold)))
     return 0
+
+
+@dataclass
+class _FormRun:
+    """One uncalibrated pass over the examples with the options in one form."""
+
+    gold: list[str]
+    raws: list[list[float]]
+    bias: tuple[float, ...]
+    skipped: list[str]
+    model_name: str | None
+
+
+def _classify_all(
+    task: Classify,
+    runner: Any,
+    examples: Sequence[Example],
+    raw_labels: Any,
+    form: str,
+    names: Sequence[str],
+    model_path: Path,
+    context: CommandContext,
+) -> _FormRun:
+    settings = context.loaded.settings
+    options: dict[str, Any] = {"labels": raw_labels, "calibrate": "none", "form": form}
+    run_ = _FormRun([], [], (), [], None)
+    started = time.perf_counter()
+    for done, example in enumerate(examples, 1):
+        try:
+            outcome = runner.run(task, example.text, options, model_path, settings)
+        except UsageError as exc:  # an empty or too long text: the others still count
+            run_.skipped.append(f"line {example.line}: {exc.message}")
+        else:
+            run_.model_name = outcome.load.model_name
+            raw = outcome.result.details.get("raw_labels") or {}
+            run_.raws.append([float(raw.get(name, 0.0)) for name in names])
+            run_.gold.append(example.label)
+        _progress(done, len(examples), started, form)
+    sys.stderr.write("\n")
+    run_.bias = task.content_free_bias(parse_labels(raw_labels), context.engine, form=form)
+    return run_
 
 
 def _scored(
@@ -316,7 +386,7 @@ def format_report(
         lines.append(f"{m['mode']:<13} {m['accuracy']:>8.0%}   {ece:<7} {auroc}")
     lines += [
         "",
-        f"Chosen: {report['mode_reason']}",
+        f"Chosen: {report['form_reason']} {report['mode_reason']}",
         "",
         "Confidence   Examples   Right",
     ]
@@ -342,15 +412,15 @@ def format_report(
             "would send every request to the cloud (threshold 1.0). More examples, label "
             "descriptions, or a stronger model may help."
         )
-    flag = "" if report["mode"] == calibration_mode("on") else f" --calibrate {report['mode']}"
+    flags = f" {report['run_flags']}" if report["run_flags"] else ""
     lines.append(
-        f"Stored in {report['stored']}: 'hearth run classify{flag} --cloud auto' uses it for "
+        f"Stored in {report['stored']}: 'hearth run classify{flags} --cloud auto' uses it for "
         "these labels with this model."
     )
     return lines
 
 
-def _progress(done: int, total: int, started: float) -> None:
+def _progress(done: int, total: int, started: float, form: str) -> None:
     rate = done / max(time.perf_counter() - started, 1e-9)
-    sys.stderr.write(f"\r… classifying {done}/{total}  {rate:.1f} texts/s")
+    sys.stderr.write(f"\r… classifying {done}/{total} (options as {form})  {rate:.1f} texts/s")
     sys.stderr.flush()

@@ -92,6 +92,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="classify: the calibration mode (default: none; hearth calibrate says which "
         "measured best for a label set)",
     )
+    run.add_argument(
+        "--form",
+        choices=("auto", "letters", "names"),
+        help="classify: the options as letters or names (default auto: names unless two "
+        "could share a first token; hearth calibrate says which measured best)",
+    )
     run.add_argument("--schema", help=f"extract: a JSON Schema file or {'|'.join(BUILT_IN)}")
     run.add_argument(
         "--strict", action="store_true", help="extract: values not found in the text become null"
@@ -151,6 +157,8 @@ def task_options(args: argparse.Namespace) -> dict[str, Any]:
         options["calibrate"] = "off"
     if args.calibrate:
         options["calibrate"] = args.calibrate
+    if args.form:
+        options["form"] = args.form
     if args.schema:
         options["schema"] = args.schema
     if (args.previous is None) != (args.follow_up is None):

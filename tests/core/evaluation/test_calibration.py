@@ -282,3 +282,10 @@ def test_the_stored_mode_and_its_reason_round_trip_and_old_entries_read(tmp_path
     read = StoredThreshold.from_json(old)
     assert read is not None
     assert read.calibration == "contextual"
+
+
+def test_names_get_their_own_key_and_letters_keep_the_old_one() -> None:
+    model = Path("/models/tiny.gguf")
+    letters = threshold_key(LABELS, model, mode="none", form="letters")
+    assert letters == threshold_key(LABELS, model, contextual=False)
+    assert threshold_key(LABELS, model, mode="none", form="names") == f"{letters}|names"

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from hearth.core.evaluation.classification import ModeReport, evaluate_mode
-from hearth.core.evaluation.mode_choice import choose_mode, noise_of
+from hearth.core.evaluation.mode_choice import choose_form, choose_mode, noise_of
 
 
 def _report(mode: str, accuracy: float, ece: float) -> ModeReport:
@@ -52,3 +52,13 @@ def test_within_the_noise_none_is_kept() -> None:
     assert choice.mode == "none"
     assert "no more accurate beyond the noise" in choice.reason
     assert "contextual lowers the accuracy" in choice.reason
+
+
+def test_the_form_changes_only_for_a_gain_beyond_the_noise() -> None:
+    kept = choose_form({"names": ("none", 0.50), "letters": ("batch", 0.55)}, "names", 80)
+    assert kept.form == "names"
+    assert "not more accurate beyond the noise" in kept.reason
+    moved = choose_form({"names": ("none", 0.50), "letters": ("none", 0.66)}, "names", 80)
+    assert moved.form == "letters"
+    assert "66%" in moved.reason
+    assert "50%" in moved.reason

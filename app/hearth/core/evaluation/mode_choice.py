@@ -85,3 +85,31 @@ def _p(value: float) -> str:
 
 def _f(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
+
+
+@dataclass(frozen=True)
+class FormChoice:
+    form: str
+    reason: str
+
+
+def choose_form(best: dict[str, tuple[str, float]], default: str, n: int) -> FormChoice:
+    """Letters or names, by the same rule: another form than the default only for a gain in
+    accuracy beyond the noise. `best`: per form measured, its chosen mode and that accuracy."""
+    base_mode, base = best[default]
+    noise = noise_of(base, n)
+    others = [(form, mode, acc) for form, (mode, acc) in best.items() if form != default]
+    winners = [o for o in others if o[2] > base + noise]
+    if not winners:
+        said = "; ".join(f"as {f} {_p(a)} ({m})" for f, m, a in others) or "nothing else measured"
+        return FormChoice(
+            default,
+            f"options as {default} (the default for these labels; {_p(base)} with {base_mode}): "
+            f"{said}, not more accurate beyond the noise (±{_p(noise)} on {n} examples).",
+        )
+    form, mode, acc = max(winners, key=lambda o: o[2])
+    return FormChoice(
+        form,
+        f"options as {form}: {_p(acc)} ({mode}) against {_p(base)} as {default} ({base_mode}), "
+        f"more than the noise (±{_p(noise)} on {n} examples).",
+    )

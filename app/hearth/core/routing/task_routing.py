@@ -21,7 +21,7 @@ from hearth.core.routing.policy import CloudPolicy, RoutingPolicy
 from hearth.core.routing.router import EscalationPreview, Router
 from hearth.core.routing.threshold_store import ThresholdStore, threshold_key, threshold_path
 from hearth.core.settings import Settings
-from hearth.core.tasks.classify import calibration_mode
+from hearth.core.tasks.classify import calibration_mode, resolved_form
 from hearth.core.tasks.labels import parse_labels
 from hearth.core.tasks.task import Task
 
@@ -109,6 +109,7 @@ def open_routing(
                 parse_labels(labels),
                 model,
                 mode=calibration_mode(options.get("calibrate")),
+                form=resolved_form(parse_labels(labels), options.get("form")),
                 adapter=None if adapter is None else adapter(task_name, model),
             )
             stored = store.get(key)

@@ -43,15 +43,20 @@ def threshold_key(
     mode: str | None = None,
     contextual: bool | None = None,
     adapter: str | None = None,
+    form: str = "letters",
 ) -> str:
     """A threshold holds for the label set, the calibration mode, the model and the LoRA
     adapter that loads with it for the task: calibrated without the adapter, it says nothing
-    of answers made with it. `contextual` is the older way of naming the mode (on or none)."""
+    of answers made with it. `contextual` is the older way of naming the mode (on or none).
+    `form`: the options as letters (the only form before names existed: no mark, so older
+    entries still match) or as names ("|names")."""
     if mode is None:
         if contextual is None:
             raise ValueError("threshold_key needs the calibration mode")
         mode = "contextual" if contextual else "none"
     key = f"{fingerprint(labels)}|{_MODE_KEYS.get(mode, mode)}|{model}"
+    if form != "letters":
+        key = f"{key}|{form}"
     return key if adapter is None else f"{key}|lora={adapter}"
 
 
@@ -69,6 +74,7 @@ class StoredThreshold:
     time: str  # ISO 8601 UTC
     mode: str = ""  # none, batch or contextual; "" reads as contextual's on/off
     reason: str = ""  # why `hearth calibrate` chose this mode, in words
+    form: str = "letters"  # the options as letters or names
 
     @property
     def calibration(self) -> str:
@@ -96,6 +102,7 @@ class StoredThreshold:
                 time=str(data["time"]),
                 mode=str(data.get("mode") or ""),
                 reason=str(data.get("reason") or ""),
+                form=str(data.get("form") or "letters"),
             )
         except (KeyError, TypeError, ValueError):
             return None

@@ -226,14 +226,9 @@ class Classify:
         return CloudTask(request, read)
 
     def _form(self, labels: Sequence[Label], option: Any, engine: EnginePort) -> str:
-        choice = str(option or "auto")
-        if choice not in FORM_CHOICES:
-            raise UsageError(
-                f"classify: '{choice}' is not a form; choose one of: " + ", ".join(FORM_CHOICES)
-            )
-        if choice != "auto":
-            return choice
-        return "letters" if self._key(labels, engine) in self._tied else form_for(labels)
+        if resolved_form(labels, option) == "names" and str(option or "auto") == "auto":
+            return "letters" if self._key(labels, engine) in self._tied else "names"
+        return resolved_form(labels, option)
 
     def _bias(
         self,
@@ -294,6 +289,16 @@ def form_for(labels: Sequence[Label]) -> str:
             if not a or not b or a.startswith(b) or b.startswith(a):
                 return "letters"
     return "names"
+
+
+def resolved_form(labels: Sequence[Label], option: Any) -> str:
+    """The form an option value names for `labels` ("auto" as `form_for` decides)."""
+    choice = str(option or "auto")
+    if choice not in FORM_CHOICES:
+        raise UsageError(
+            f"classify: '{choice}' is not a form; choose one of: " + ", ".join(FORM_CHOICES)
+        )
+    return form_for(labels) if choice == "auto" else choice
 
 
 def _tied(logprobs: Sequence[float]) -> bool:
