@@ -47,7 +47,7 @@ def choose_mode(reports: Sequence[ModeReport], n: int) -> ModeChoice:
         elif _ece(report) > _ece(base) + noise:
             verdicts.append(
                 f"{report.mode} raises the ECE ({_f(report.ece)} against {_f(base.ece)}): its "
-                "probabilities claim more than its answers are right"
+                "probabilities are further from how often its answers are right"
             )
         elif report.accuracy <= base.accuracy + noise:
             verdicts.append(
