@@ -6,9 +6,9 @@ label prefix is computed once); each calibration mode (none, batch, contextual) 
 computed from those probabilities; where the labels allow both forms (lettered options and
 scored names), a pass is made in each, and the form is chosen by the same rule (another form
 than the default only for a gain beyond the noise). Unless `--calibrate MODE` names one, the
-mode is chosen by measurement (`hearth.core.evaluation.mode_choice`: no mode may lower the accuracy or raise the
-ECE beyond the noise, and one is chosen over none only for a real gain) and the report says
-why. The report: accuracy against confidence (a reliability table), the expected calibration
+mode is chosen by measurement (`hearth.core.evaluation.mode_choice`: no mode may lower the
+accuracy or raise the ECE beyond the noise, and one is chosen over none only for a real gain)
+and the report says why. The report: accuracy against confidence (a reliability table), the expected calibration
 error, and the lowest threshold at which the answers auto mode would keep on the device reach
 the target accuracy, with the share of requests that would stay there. The threshold is stored
 for this label set, model and mode, and `hearth run classify --cloud auto` uses it from then
