@@ -3,17 +3,18 @@ own labelled examples, and the auto-mode threshold that reaches a target accurac
 
 Every example is classified on this device once, uncalibrated, in one engine session (the
 label prefix is computed once); each calibration mode (none, batch, contextual) is then
-computed from those probabilities; where the labels allow both forms (lettered options and
-scored names), a pass is made in each, and the form is chosen by the same rule (another form
-than the default only for a gain beyond the noise). Unless `--calibrate MODE` names one, the
-mode is chosen by measurement (`hearth.core.evaluation.mode_choice`: no mode may lower the
-accuracy or raise the ECE beyond the noise, and one is chosen over none only for a real gain)
-and the report says why. The report: accuracy against confidence (a reliability table), the expected calibration
+computed from those probabilities. Where the labels allow both forms (lettered options and
+scored names) a pass is made in each. Unless `--form` and `--calibrate` name them, the form
+and the mode are chosen by measurement (`hearth.core.evaluation.mode_choice`: nothing may
+lower the accuracy or raise the ECE beyond the noise, and anything but the default is chosen
+only for a real gain), and the report says why.
+
+The report: accuracy against confidence (a reliability table), the expected calibration
 error, and the lowest threshold at which the answers auto mode would keep on the device reach
 the target accuracy, with the share of requests that would stay there. The threshold is stored
-for this label set, model and mode, and `hearth run classify --cloud auto` uses it from then
-on; when the chosen mode is not the one `run` uses by default, the default mode's threshold is
-stored too. Nothing is sent anywhere.
+for this label set, model, form and mode, and `hearth run classify --cloud auto` (with the
+flags the report names) uses it from then on; when the choice is not what `run` does by
+default, the default's threshold is stored too. Nothing is sent anywhere.
 """
 
 from __future__ import annotations
