@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from hearth.core.cloud.keys import KEY_ENV, KeyStore
@@ -48,7 +49,10 @@ class KeyWorker(QObject):
         self.submit("store", lambda keys: keys.store(account, value))
 
     def shutdown(self) -> None:
-        """Quit the thread and wait for it: after the call in progress, if any, returns."""
+        """Quit the thread and wait for it: after the call in progress, if any, returns.
+        Safe to call late: at interpreter exit Qt may have deleted the thread already."""
+        if not shiboken6.isValid(self._thread):
+            return
         self._thread.quit()
         self._thread.wait()
 
