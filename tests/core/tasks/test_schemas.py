@@ -293,7 +293,7 @@ def test_a_file_of_invalid_json_is_a_usage_error(tmp_path: Path, content: str) -
 def test_a_file_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
     path = tmp_path / "latin1.json"
     path.write_bytes('{"description": "caf\xe9"}'.encode("latin-1"))
-    with pytest.raises(UsageError, match="Cannot read"):
+    with pytest.raises(UsageError, match="not UTF-8 text"):
         load_schema(str(path))
 
 
