@@ -357,3 +357,39 @@ def test_a_long_summary_is_announced_before_it_starts(paths: Paths, tiny_model: 
         assistant.answer(cancel_after_first, AnswerSink(on_progress=progress))
     assert said[0].startswith("This is a long text:")
     assert f"{estimate.parts} parts" in said[0]
+
+
+def test_a_classification_uses_the_calibration_chosen_for_its_labels_and_model(
+    paths: Paths, tiny_model: Path
+) -> None:
+    from hearth.core.routing.threshold_store import (
+        StoredThreshold,
+        ThresholdStore,
+        threshold_key,
+        threshold_path,
+    )
+    from hearth.core.tasks.labels import parse_labels
+
+    labels = parse_labels("invoice,spam")
+    settings = Settings(model=str(tiny_model))
+    engine = RecordingEngine()
+    assistant = assistant_for(paths, engine, settings)
+    assistant.answer(Request("classify", "WIN a cruise", {"labels": "invoice,spam"}))
+    assert engine.scored[-1].candidates[0][0] == "invoice"  # the default: names, distinct
+
+    chosen = StoredThreshold(
+        threshold=0.4, target=0.9, reached=True, share_on_device=0.8, examples=40,
+        accuracy=0.9, labels=("invoice", "spam"), model=str(tiny_model.resolve()),
+        contextual=False, time="2026-12-06T10:00:00+00:00", mode="none", form="letters",
+        reason="letters measured better on your examples",
+    )  # fmt: skip
+    key = threshold_key(labels, tiny_model.resolve(), mode="none", form="letters")
+    ThresholdStore(threshold_path(paths)).put(key, chosen)
+    answer = assistant.answer(Request("classify", "WIN a cruise", {"labels": "invoice,spam"}))
+    assert engine.scored[-1].candidates[0][0] == "A"  # what calibrating chose: letters
+    assert answer.label in ("invoice", "spam")
+    # An explicit choice in the request wins over the stored one.
+    assistant.answer(
+        Request("classify", "WIN a cruise", {"labels": "invoice,spam", "form": "names"})
+    )
+    assert engine.scored[-1].candidates[0][0] == "invoice"

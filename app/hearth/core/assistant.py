@@ -35,9 +35,11 @@ from hearth.core.request import AnswerSink, Request
 from hearth.core.routing.policy import Decision
 from hearth.core.routing.router import EscalationPreview, LocalAnswer
 from hearth.core.routing.task_routing import Routing, connect_with_keychain, open_routing
+from hearth.core.routing.threshold_store import ThresholdStore, threshold_path
 from hearth.core.settings import Settings
 from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.job_estimate import JobEstimate, estimate_summary
+from hearth.core.tasks.labels import parse_labels
 from hearth.core.tasks.prescored import BatchTask
 from hearth.core.tasks.runner import TaskOutcome, TaskRunner
 from hearth.core.tasks.task import Task
@@ -106,10 +108,33 @@ class Assistant:
             return resolve_model(request.model)
         return resolve_model(settings.model)
 
+    def with_chosen_calibration(self, request: Request) -> Request:
+        """`request` with the calibration mode and option form that calibrating with the
+        user's examples chose for its label set and model, where the request leaves them to
+        the default ("on", "auto"); unchanged otherwise."""
+        task = self.task(request.task)
+        options = request.options
+        if not task.capabilities.calibrated_threshold or options.get("labels") is None:
+            return request
+        if options.get("calibrate", "on") != "on" or options.get("form", "auto") != "auto":
+            return request
+        try:
+            model = self.model_path(request).resolve()
+            labels = parse_labels(options["labels"])
+        except HearthError:
+            return request  # the request itself says what is wrong, where it runs
+        store = ThresholdStore(threshold_path(self._paths))
+        chosen = store.chosen(labels, model, adapter=self._adapter_name(task.name, model))
+        if chosen is None:
+            return request
+        updated = {**options, "calibrate": chosen.calibration, "form": chosen.form}
+        return dataclasses.replace(request, options=updated)
+
     def routing(self, request: Request, ask: Ask | None = None) -> Routing:
         """The routing a request would get (policy, endpoint, threshold, the ledger): front
         ends read its facts to word refusals and warnings before any input is read. Close
         its ledger after use (`with routing.ledger:`), or pass it to `answer`."""
+        request = self.with_chosen_calibration(request)
         settings = self.settings_for(request)
         task = self.task(request.task)
         return open_routing(
@@ -140,6 +165,7 @@ class Assistant:
         all; an answer that stands despite a problem carries it in `problems`. `ahead`: the
         local outcome, already computed (`answer_many`)."""
         sink = sink if sink is not None else AnswerSink()
+        request = self.with_chosen_calibration(request)
         settings = self.settings_for(request)
         task = self.task(request.task)
         model_path = functools.cache(lambda: self.model_path(request, settings))

@@ -56,7 +56,10 @@ class LabelSetEditor(QWidget):
         self.calibrate.setChecked(True)
         self.calibrate.setAccessibleName(self.tr("Calibrate the probabilities"))
         self.calibrate.setToolTip(
-            self.tr("Divide out the prompt's own bias towards some labels (recommended).")
+            self.tr(
+                "Use the calibration measured for these labels on this model, when one was "
+                "measured with your examples; off: the model's scores as they are."
+            )
         )
         self.labels_edit = QPlainTextEdit()
         self.labels_edit.setAccessibleName(self.tr("Labels, one per line"))

@@ -119,6 +119,25 @@ class ThresholdStore:
         entry = self._load().get(key)
         return None if entry is None else StoredThreshold.from_json(entry)
 
+    def chosen(
+        self, labels: Sequence[Label], model: Path, *, adapter: str | None = None
+    ) -> StoredThreshold | None:
+        """The newest calibration stored for the label set on `model` (with `adapter`),
+        whatever its mode and form: what `hearth calibrate` chose for them."""
+        prefix = f"{fingerprint(labels)}|"
+        lora = None if adapter is None else f"|lora={adapter}"
+        found: list[StoredThreshold] = []
+        for key, entry in self._load().items():
+            parts = key.split("|")
+            if not key.startswith(prefix) or len(parts) < 3 or parts[2] != str(model):
+                continue
+            if (lora is None) == ("|lora=" in key) or (lora is not None and not key.endswith(lora)):
+                continue
+            stored = StoredThreshold.from_json(entry)
+            if stored is not None:
+                found.append(stored)
+        return max(found, key=lambda s: s.time, default=None)
+
     def put(self, key: str, stored: StoredThreshold) -> None:
         entries = self._load()
         entries[key] = stored.to_json()
