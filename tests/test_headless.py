@@ -12,8 +12,14 @@ SCRIPT = textwrap.dedent(
     import importlib, pkgutil, sys
     from pathlib import Path
     import hearth.core
+    # The host process's own modules (pyproject.toml's import-linter ignore list names them).
+    host_side = {
+        "hearth.core.engine.host",
+        "hearth.core.engine.batch_scorer",
+        "hearth.core.engine.speculative",
+    }
     for module in pkgutil.walk_packages(hearth.core.__path__, "hearth.core."):
-        if module.name != "hearth.core.engine.host":  # the host process's own module
+        if module.name not in host_side:
             importlib.import_module(module.name)
     import hearth.cli
     from hearth.core.engine.client import EngineClient
