@@ -279,7 +279,7 @@ def test_ledger_summarises_what_was_recorded(
     assert [r["route"] for r in data["recent"]] == ["cloud", "local"]
 
 
-def test_a_damaged_ledger_is_reported_and_replaced(
+def test_a_damaged_ledger_is_reported_and_reading_changes_nothing(
     capsys: pytest.CaptureFixture[str], hearth_home: Path
 ) -> None:
     path = ledger_path(Paths.under(hearth_home))
@@ -290,8 +290,10 @@ def test_a_damaged_ledger_is_reported_and_replaced(
 
     assert code == 0
     assert "damaged" in err
+    assert "sets it aside" in err
     assert json.loads(out)["problems"]
-    assert list(path.parent.glob("ledger.sqlite3.damaged-*"))
+    assert path.read_bytes() == b"garbage" * 1000  # reading is read-only
+    assert not list(path.parent.glob("ledger.sqlite3.damaged-*"))
 
 
 # --- end to end, as users run it --------------------------------------------------------------

@@ -181,6 +181,15 @@ class Ledger:
                     if code in _DAMAGED and attempt == 1 and not self._read_only:
                         self._set_aside(exc)  # then once more, on a new file
                         continue
+                    if code in _DAMAGED and attempt == 1:
+                        # Reading changes nothing: the damage is reported, the ledger read as
+                        # empty; the next request recorded sets the file aside.
+                        self.problems.append(
+                            f"The ledger {self.path} is damaged ({exc}), so it is shown empty. "
+                            "The next request Hearth records sets it aside and starts a new one."
+                        )
+                        self._conn = _empty_ledger()
+                        continue
                     raise self._error(exc, doing) from None
             raise AssertionError("unreachable: the second attempt returns or raises")
 
@@ -270,16 +279,21 @@ class Ledger:
         return LedgerError(f"Could not {doing}: {where} failed ({exc}).")
 
 
+def _empty_ledger() -> sqlite3.Connection:
+    """An empty ledger in memory, for reading where there is no readable file."""
+    conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    return conn
+
+
 def _open_read_only(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
     """The ledger for reading only. No file yet: an empty ledger in memory. A WAL file needs
     its shared-memory index, which a read-only folder cannot hold; then the file is read as
     immutable (a row being written by another process at that moment is not seen)."""
     if not path.exists():
-        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        return conn
+        return _empty_ledger()
     uri = Path(os.path.abspath(path)).as_uri()
     conn = sqlite3.connect(
         f"{uri}?mode=ro", uri=True, timeout=busy_timeout_s, check_same_thread=False,
