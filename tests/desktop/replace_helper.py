@@ -13,7 +13,7 @@ import sys
 from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from hearth.gui.paste import PasteTarget, Replacer
+from hearth.gui.desktop.paste import PasteTarget, Replacer
 
 
 def main() -> int:

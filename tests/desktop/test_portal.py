@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from hearth.gui.hotkeys.backend import HotkeyUnavailable
-from hearth.gui.hotkeys.binding import Binding
-from hearth.gui.hotkeys.portal import SHORTCUT_ID, PortalHotkey
+from hearth.gui.desktop.hotkeys.backend import HotkeyUnavailable
+from hearth.gui.desktop.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.portal import SHORTCUT_ID, PortalHotkey
 from tests.desktop.fake_portal import FakePortal
 
 

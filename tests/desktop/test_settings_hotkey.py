@@ -17,12 +17,12 @@ from pytestqt.qtbot import QtBot
 from hearth.core.cloud.keys import KeyStore
 from hearth.core.paths import Paths
 from hearth.core.settings import Settings
-from hearth.gui.hotkeys import BACKEND_ENV
-from hearth.gui.hotkeys.backend import HotkeyStatus
-from hearth.gui.hotkeys.binding import Binding
-from hearth.gui.hotkeys.probe import probe
-from hearth.gui.hotkeys.status_file import status_path, write_status
-from hearth.gui.hotkeys.x11 import X11Hotkey
+from hearth.gui.desktop.hotkeys import BACKEND_ENV
+from hearth.gui.desktop.hotkeys.backend import HotkeyStatus
+from hearth.gui.desktop.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.probe import probe
+from hearth.gui.desktop.hotkeys.status_file import status_path, write_status
+from hearth.gui.desktop.hotkeys.x11 import X11Hotkey
 from hearth.gui.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.slow

@@ -11,13 +11,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from hearth.core.paths import Paths
-from hearth.gui.hotkeys import BACKEND_ENV
-from hearth.gui.hotkeys.backend import HotkeyConflict
-from hearth.gui.hotkeys.binding import Binding
-from hearth.gui.hotkeys.status_file import running_tray_status, status_path
-from hearth.gui.hotkeys.x11 import X11Hotkey
-from hearth.gui.quick_session import QuickSession
-from hearth.gui.tray import TrayApp
+from hearth.gui.desktop.hotkeys import BACKEND_ENV
+from hearth.gui.desktop.hotkeys.backend import HotkeyConflict
+from hearth.gui.desktop.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.status_file import running_tray_status, status_path
+from hearth.gui.desktop.hotkeys.x11 import X11Hotkey
+from hearth.gui.desktop.quick_session import QuickSession
+from hearth.gui.desktop.tray import TrayApp
 
 pytestmark = [
     pytest.mark.slow,

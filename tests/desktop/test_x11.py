@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from hearth.gui.hotkeys.backend import HotkeyConflict
-from hearth.gui.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.backend import HotkeyConflict
+from hearth.gui.desktop.hotkeys.binding import Binding
 from tests.desktop.apps import HERE, TargetApp, hearth, xclip_in, xclip_out
 
 pytestmark = pytest.mark.slow
@@ -104,7 +104,7 @@ def test_a_paste_under_a_russian_layout_inserts_the_answer_and_no_letters(
         subprocess.run(["setxkbmap", "ru"], env=x_env, check=True)
         # The hard case: no key of this layout gives a Latin v (a plain Ctrl+V would not paste).
         probe = subprocess.run(
-            [sys.executable, "-c", "from Xlib import XK\nfrom hearth.gui.x11_input import "
+            [sys.executable, "-c", "from Xlib import XK\nfrom hearth.gui.desktop.x11_input import "
              "X11Input, current_group\nx = X11Input()\nprint(x._keycode_in_group(XK.XK_v, "
              "current_group(None)))"],
             env=x_env, capture_output=True, text=True, check=True,
@@ -120,7 +120,7 @@ def test_a_paste_under_a_russian_layout_inserts_the_answer_and_no_letters(
 def test_the_x11_hotkey_fires_whatever_numlock_and_refuses_a_taken_combination(
     x_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hearth.gui.hotkeys.x11 import X11Hotkey
+    from hearth.gui.desktop.hotkeys.x11 import X11Hotkey
 
     monkeypatch.setenv("DISPLAY", x_env["DISPLAY"])
     pressed = threading.Semaphore(0)

@@ -17,9 +17,9 @@ from hearth.core.models.library import ModelLibrary
 from hearth.core.models.recommend import recommend
 from hearth.core.models.this_machine import machine_from_load
 from hearth.gui.app import HearthApp
-from hearth.gui.library_jobs import OwnJobs
-from hearth.gui.model_manager import ModelManager
-from hearth.gui.welcome import WelcomeDialog
+from hearth.gui.models.library_jobs import OwnJobs
+from hearth.gui.models.model_manager import ModelManager
+from hearth.gui.models.welcome import WelcomeDialog
 from tests.gui.test_model_downloads import CATALOG, REPO, hub, serve_as_catalog_model  # noqa: F401
 from tests.hub_server import HubServer
 

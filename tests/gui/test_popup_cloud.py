@@ -21,12 +21,12 @@ from hearth.core.cloud.endpoint import BASE_URL_ENV, MODEL_ENV
 from hearth.core.cloud.keys import KEY_ENV
 from hearth.core.paths import Paths
 from hearth.core.settings import SettingsStore
+from hearth.gui.desktop.paste import PasteTarget
+from hearth.gui.desktop.popup import QuickPopup
+from hearth.gui.desktop.quick_session import QuickSession
+from hearth.gui.desktop.quick_tasks import QUICK_TASKS
+from hearth.gui.desktop.selection import Selection
 from hearth.gui.escalation_dialog import EscalationDialog
-from hearth.gui.paste import PasteTarget
-from hearth.gui.popup import QuickPopup
-from hearth.gui.quick_session import QuickSession
-from hearth.gui.quick_tasks import QUICK_TASKS
-from hearth.gui.selection import Selection
 from tests.core.cloud.fake_provider import FakeProvider, stream
 
 EMAIL = "ana.lopez@example.com"

@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 from hearth.core.cloud.keys import KeyStore
 from hearth.core.paths import Paths
 from hearth.core.settings import Settings, SettingsStore
-from hearth.gui import autostart
 from hearth.gui.app import HearthApp
-from hearth.gui.hotkeys.binding import Binding
-from hearth.gui.quick_tasks import DEFAULT_ORDER, ordered
+from hearth.gui.desktop import autostart
+from hearth.gui.desktop.hotkeys.binding import Binding
+from hearth.gui.desktop.quick_tasks import DEFAULT_ORDER, ordered
 from hearth.gui.settings_dialog import SettingsDialog
 
 

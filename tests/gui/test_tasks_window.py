@@ -150,7 +150,9 @@ def test_replace_input_puts_the_answer_in_and_undo_brings_the_text_back(
     window = app.window
     _run(app, qtbot, "summarize", tiny_model)
     window.replace_input()
-    assert window.input.toPlainText() == window.result.answer_text
+    # As a text editor holds it: a random model's carriage returns become line breaks.
+    expected = window.result.answer_text.replace("\r\n", "\n").replace("\r", "\n")
+    assert window.input.toPlainText() == expected.replace("\u2029", "\n")
     window.input.undo()
     assert window.input.toPlainText() == TEXT
 

@@ -15,7 +15,7 @@ from hearth.core.models.recommend import recommend
 from hearth.core.models.this_machine import machine_from_load
 from hearth.core.settings import SettingsStore
 from hearth.gui.app import HearthApp
-from hearth.gui.welcome import WelcomeDialog
+from hearth.gui.models.welcome import WelcomeDialog
 from tests.gui.test_model_downloads import CATALOG, hub  # noqa: F401 - the fixture
 from tests.hub_server import HubServer
 

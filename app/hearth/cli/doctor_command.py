@@ -70,8 +70,8 @@ def format_report(report: dict[str, Any]) -> list[str]:
 
 def hotkey_report(context: CommandContext) -> dict[str, Any]:
     """The running tray's hotkey; with no tray running, what it would use (not registered)."""
-    from hearth.gui.hotkeys import HotkeyUnavailable, backend_name
-    from hearth.gui.hotkeys.status_file import running_tray_status, status_path
+    from hearth.gui.desktop.hotkeys import HotkeyUnavailable, backend_name
+    from hearth.gui.desktop.hotkeys.status_file import running_tray_status, status_path
 
     running = running_tray_status(status_path(context.paths.data_dir))
     if running is not None:

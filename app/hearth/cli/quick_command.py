@@ -17,7 +17,7 @@ from typing import Any
 from hearth.cli.context import CommandContext
 from hearth.cli.display_check import check_display_libraries
 from hearth.core.errors import HearthError
-from hearth.gui.quick_tasks import QUICK_TASKS, custom_task, resolve
+from hearth.gui.desktop.quick_tasks import QUICK_TASKS, custom_task, resolve
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
             "here. Use hearth run instead."
         )
     check_display_libraries()
-    from hearth.gui.quick_app import QuickRun, run_quick
+    from hearth.gui.desktop.quick_app import QuickRun, run_quick
 
     return run_quick(
         QuickRun(task, replace=args.replace, json=args.json, screenshot=args.screenshot)

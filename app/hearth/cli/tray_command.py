@@ -44,10 +44,10 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from hearth.gui import autostart
-    from hearth.gui.quick_session import QuickSession
+    from hearth.gui.desktop import autostart
+    from hearth.gui.desktop.quick_session import QuickSession
+    from hearth.gui.desktop.tray import TrayApp
     from hearth.gui.translations import install_translations
-    from hearth.gui.tray import TrayApp
 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def _autostart(enabled: bool, context: CommandContext) -> int:
-    from hearth.gui import autostart
+    from hearth.gui.desktop import autostart
 
     settings = context.loaded.settings.replace(start_in_tray=enabled)
     context.store.save(settings)

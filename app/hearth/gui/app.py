@@ -14,10 +14,10 @@ from hearth.core.paths import Paths
 from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.label_sets import LabelSetStore
 from hearth.core.version import app_version
-from hearth.gui import autostart
-from hearth.gui.desktop_core import DesktopCore
-from hearth.gui.library_worker import LibraryWorker
+from hearth.gui.desktop import autostart
+from hearth.gui.desktop.desktop_core import DesktopCore
 from hearth.gui.main_window import MainWindow
+from hearth.gui.models.library_worker import LibraryWorker
 
 
 class HearthApp:

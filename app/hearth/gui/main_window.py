@@ -42,15 +42,15 @@ from hearth.gui.error_wording import unexpected_message, window_message
 from hearth.gui.eval_dialog import EvalDialog, open_eval_dialog
 from hearth.gui.history_dialog import HistoryDialog, output_markdown
 from hearth.gui.input_editor import InputEditor
-from hearth.gui.library_worker import LibraryWorker
-from hearth.gui.model_flows import ModelFlows
-from hearth.gui.model_manager import ModelManager
+from hearth.gui.models.library_worker import LibraryWorker
+from hearth.gui.models.model_flows import ModelFlows
+from hearth.gui.models.model_manager import ModelManager
+from hearth.gui.models.welcome import WelcomeDialog
 from hearth.gui.problem_banner import ProblemBanner
 from hearth.gui.result_view import ResultView
 from hearth.gui.settings_dialog import SettingsDialog
 from hearth.gui.status_bar import StatusPanel
 from hearth.gui.task_options import TaskOptionsPanel, task_title
-from hearth.gui.welcome import WelcomeDialog
 
 PAINT_INTERVAL_MS = 33  # tokens are painted in batches, about 30 times a second
 SUMMARY_INSTRUCTION = "Summarize the text."

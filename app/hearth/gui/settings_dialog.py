@@ -38,10 +38,10 @@ from hearth.core.cloud.url import url_host
 from hearth.core.errors import UsageError
 from hearth.core.paths import Paths
 from hearth.core.settings import CLOUD_POLICIES, MIN_CONTEXT, Settings
-from hearth.gui.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.binding import Binding
+from hearth.gui.desktop.quick_task_titles import task_title
+from hearth.gui.desktop.quick_tasks import ordered
 from hearth.gui.key_worker import KeyWorker
-from hearth.gui.quick_task_titles import task_title
-from hearth.gui.quick_tasks import ordered
 
 # Whether a hotkey can be registered now: None, or why not (another application holds it).
 HotkeyCheck = Callable[[Binding], str | None]
@@ -457,7 +457,7 @@ class SettingsDialog(QDialog):
             pass
         check = self._hotkey_check
         if check is None:
-            from hearth.gui.hotkeys.probe import probe
+            from hearth.gui.desktop.hotkeys.probe import probe
 
             data_dir = Paths.from_environment().data_dir
             check = lambda binding: probe(binding, data_dir)  # noqa: E731 - one line

@@ -19,8 +19,8 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import DBusErrorResponse
 
-from hearth.gui.hotkeys.backend import HotkeyUnavailable
-from hearth.gui.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.backend import HotkeyUnavailable
+from hearth.gui.desktop.hotkeys.binding import Binding
 
 PORTAL_BUS = "org.freedesktop.portal.Desktop"
 PORTAL_PATH = "/org/freedesktop/portal/desktop"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from hearth.core.models.discovery import Found
-from hearth.gui.transfer_text import size_text
+from hearth.gui.models.transfer_text import size_text
 
 
 class FoundPanel(QWidget):

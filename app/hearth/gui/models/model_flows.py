@@ -30,9 +30,9 @@ from hearth.core.models.discovery import ModelDiscovery
 from hearth.core.models.recommend import Recommendation, recommend
 from hearth.core.models.this_machine import machine_from_load
 from hearth.core.settings import Settings
-from hearth.gui.library_worker import LibraryWorker
-from hearth.gui.model_manager import ModelManager
-from hearth.gui.welcome import WelcomeDialog
+from hearth.gui.models.library_worker import LibraryWorker
+from hearth.gui.models.model_manager import ModelManager
+from hearth.gui.models.welcome import WelcomeDialog
 
 NOTICE_MS = 10_000  # how long the status line shows the end of a job whose dialog was closed
 

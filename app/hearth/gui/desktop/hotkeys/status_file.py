@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hearth.core.files.atomic_write import write_atomically
-from hearth.gui.hotkeys.backend import HotkeyStatus
+from hearth.gui.desktop.hotkeys.backend import HotkeyStatus
 
 FILE_NAME = "tray-hotkey.json"
 

@@ -29,16 +29,16 @@ from hearth.core.models.discovery import Found, ModelDiscovery
 from hearth.core.models.library import Added
 from hearth.core.models.progress import Progress
 from hearth.core.models.recommend import Recommendation
-from hearth.gui.found_panel import FoundPanel
-from hearth.gui.library_jobs import (
+from hearth.gui.models.found_panel import FoundPanel
+from hearth.gui.models.library_jobs import (
     OwnJobs,
     discover_work,
     download_work,
     import_work,
     use_found_work,
 )
-from hearth.gui.library_worker import LibraryWorker, Work
-from hearth.gui.transfer_text import progress_text, show_fraction, size_text
+from hearth.gui.models.library_worker import LibraryWorker, Work
+from hearth.gui.models.transfer_text import progress_text, show_fraction, size_text
 
 
 class WelcomeDialog(QDialog):

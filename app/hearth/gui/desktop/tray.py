@@ -21,15 +21,15 @@ from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon
 
 from hearth.core.errors import UsageError
 from hearth.core.settings import Settings
-from hearth.gui.hotkeys import HotkeyUnavailable, backend_name, make_backend
-from hearth.gui.hotkeys.backend import HotkeyBackend, HotkeyStatus
-from hearth.gui.hotkeys.binding import Binding
-from hearth.gui.hotkeys.portal import FALLBACK_COMMAND
-from hearth.gui.hotkeys.status_file import remove_status, status_path, write_status
-from hearth.gui.paste import capture_target
-from hearth.gui.popup import QuickPopup
-from hearth.gui.quick_session import QuickSession
-from hearth.gui.selection import Selection, read_selection
+from hearth.gui.desktop.hotkeys import HotkeyUnavailable, backend_name, make_backend
+from hearth.gui.desktop.hotkeys.backend import HotkeyBackend, HotkeyStatus
+from hearth.gui.desktop.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.portal import FALLBACK_COMMAND
+from hearth.gui.desktop.hotkeys.status_file import remove_status, status_path, write_status
+from hearth.gui.desktop.paste import capture_target
+from hearth.gui.desktop.popup import QuickPopup
+from hearth.gui.desktop.quick_session import QuickSession
+from hearth.gui.desktop.selection import Selection, read_selection
 
 log = logging.getLogger("hearth.tray")
 

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 
 from hearth.core.answer import Answer
 from hearth.core.request import Request
+from hearth.gui.desktop.paste import PasteTarget, Replacer
+from hearth.gui.desktop.popup_worker import PopupWorker
+from hearth.gui.desktop.quick_task_titles import task_title
+from hearth.gui.desktop.quick_tasks import QuickTask, custom_task
+from hearth.gui.desktop.selection import Selection
 from hearth.gui.diff_view import DiffView
-from hearth.gui.paste import PasteTarget, Replacer
-from hearth.gui.popup_worker import PopupWorker
-from hearth.gui.quick_task_titles import task_title
-from hearth.gui.quick_tasks import QuickTask, custom_task
-from hearth.gui.selection import Selection
 
 PREVIEW_CHARS = 400
 WIDTH = 520

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from hearth.core.models.catalog import CatalogEntry
 from hearth.core.models.discovery import Found, ModelDiscovery
 from hearth.core.models.hub.downloader import hub_downloader
-from hearth.gui.library_worker import LibraryWorker, Work
+from hearth.gui.models.library_worker import LibraryWorker, Work
 
 
 def import_work(path: Path) -> Work:

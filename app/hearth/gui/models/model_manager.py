@@ -41,17 +41,17 @@ from hearth.core.models.fit import Machine
 from hearth.core.models.library import Added, Checked, Health
 from hearth.core.models.progress import Progress
 from hearth.core.models.recommend import assess_catalog
-from hearth.gui.catalog_panel import CatalogPanel
-from hearth.gui.found_panel import FoundPanel
-from hearth.gui.library_jobs import (
+from hearth.gui.models.catalog_panel import CatalogPanel
+from hearth.gui.models.found_panel import FoundPanel
+from hearth.gui.models.library_jobs import (
     OwnJobs,
     discover_work,
     download_work,
     import_work,
     use_found_work,
 )
-from hearth.gui.library_worker import LibraryWorker, Work
-from hearth.gui.transfer_text import progress_text, show_fraction
+from hearth.gui.models.library_worker import LibraryWorker, Work
+from hearth.gui.models.transfer_text import progress_text, show_fraction
 
 GIB = 1024**3
 

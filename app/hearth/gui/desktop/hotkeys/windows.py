@@ -15,8 +15,8 @@ from collections.abc import Callable
 from ctypes import wintypes
 from typing import Any
 
-from hearth.gui.hotkeys.backend import HotkeyConflict, HotkeyUnavailable
-from hearth.gui.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.backend import HotkeyConflict, HotkeyUnavailable
+from hearth.gui.desktop.hotkeys.binding import Binding
 
 MOD_ALT, MOD_CONTROL, MOD_SHIFT, MOD_WIN, MOD_NOREPEAT = 0x1, 0x2, 0x4, 0x8, 0x4000
 WM_HOTKEY, WM_QUIT = 0x0312, 0x0012

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from hearth.core.errors import HearthError
-from hearth.gui.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.binding import Binding
 
 
 class HotkeyUnavailable(HearthError):

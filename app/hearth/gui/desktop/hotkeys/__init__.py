@@ -12,8 +12,8 @@ import os
 import sys
 from collections.abc import Mapping
 
-from hearth.gui.hotkeys.backend import HotkeyBackend, HotkeyUnavailable
-from hearth.gui.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.backend import HotkeyBackend, HotkeyUnavailable
+from hearth.gui.desktop.hotkeys.binding import Binding
 
 # Forces one backend ("x11" | "portal"): for tests, and for a desktop that is detected wrongly.
 BACKEND_ENV = "HEARTH_HOTKEY_BACKEND"
@@ -45,14 +45,14 @@ def backend_name(environ: Mapping[str, str] | None = None, platform: str = sys.p
 
 def make_backend(binding: Binding, name: str) -> HotkeyBackend:
     if name == "x11":
-        from hearth.gui.hotkeys.x11 import X11Hotkey
+        from hearth.gui.desktop.hotkeys.x11 import X11Hotkey
 
         return X11Hotkey(binding)
     if name == "portal":
-        from hearth.gui.hotkeys.portal import PortalHotkey
+        from hearth.gui.desktop.hotkeys.portal import PortalHotkey
 
         return PortalHotkey(binding)
-    from hearth.gui.hotkeys.windows import WindowsHotkey
+    from hearth.gui.desktop.hotkeys.windows import WindowsHotkey
 
     return WindowsHotkey(binding)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from hearth.gui.hotkeys import backend_name, make_backend
-from hearth.gui.hotkeys.backend import HotkeyUnavailable
-from hearth.gui.hotkeys.binding import Binding
-from hearth.gui.hotkeys.status_file import running_tray_status, status_path
+from hearth.gui.desktop.hotkeys import backend_name, make_backend
+from hearth.gui.desktop.hotkeys.backend import HotkeyUnavailable
+from hearth.gui.desktop.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.status_file import running_tray_status, status_path
 
 PROBED_BACKENDS = ("x11", "windows")
 

@@ -21,10 +21,10 @@ from hearth.core.answer import Answer
 from hearth.core.errors import HearthError, UsageError
 from hearth.core.paths import Paths
 from hearth.core.version import app_version
-from hearth.gui.paste import can_send_keys, capture_target
-from hearth.gui.quick_session import QuickSession
-from hearth.gui.quick_tasks import QuickTask
-from hearth.gui.selection import read_selection
+from hearth.gui.desktop.paste import can_send_keys, capture_target
+from hearth.gui.desktop.quick_session import QuickSession
+from hearth.gui.desktop.quick_tasks import QuickTask
+from hearth.gui.desktop.selection import read_selection
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def _keep_clipboard(qt_app: QApplication) -> None:
 
 
 def _has_clipboard_manager() -> bool:
-    from hearth.gui.x11_input import X11Input
+    from hearth.gui.desktop.x11_input import X11Input
 
     x11 = X11Input()
     try:

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QDialog
 
 from hearth.core.paths import Paths
 from hearth.core.settings import Settings, SettingsStore
-from hearth.gui.desktop_core import DesktopCore
+from hearth.gui.desktop.desktop_core import DesktopCore
+from hearth.gui.desktop.paste import PasteTarget
+from hearth.gui.desktop.popup import QuickPopup
+from hearth.gui.desktop.popup_worker import PopupWorker
+from hearth.gui.desktop.quick_tasks import ordered
+from hearth.gui.desktop.recent_instructions import RecentInstructions
+from hearth.gui.desktop.selection import Selection
 from hearth.gui.escalation_ask import EscalationAsker
-from hearth.gui.paste import PasteTarget
-from hearth.gui.popup import QuickPopup
-from hearth.gui.popup_worker import PopupWorker
-from hearth.gui.quick_tasks import ordered
-from hearth.gui.recent_instructions import RecentInstructions
-from hearth.gui.selection import Selection
 
 if TYPE_CHECKING:
     from hearth.gui.app import HearthApp

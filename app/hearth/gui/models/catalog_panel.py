@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from hearth.core.models.catalog import CatalogEntry
 from hearth.core.models.fit import FitLabel
 from hearth.core.models.recommend import Assessed
-from hearth.gui.transfer_text import size_text
+from hearth.gui.models.transfer_text import size_text
 
 _COLOURS = {FitLabel.FITS: "#1b5e20", FitLabel.SLOW: "#8a5a00", FitLabel.WONT_FIT: "#b71c1c"}
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
-from hearth.gui.clipboard_snapshot import AnswerOnClipboard, ClipboardSnapshot, still_holds
+from hearth.gui.desktop.clipboard_snapshot import AnswerOnClipboard, ClipboardSnapshot, still_holds
 
 if TYPE_CHECKING:
-    from hearth.gui.x11_input import X11Input
+    from hearth.gui.desktop.x11_input import X11Input
 
 # How long the target application gets to fetch the answer after the keystroke.
 FETCH_TIMEOUT_MS = 3000
@@ -52,7 +52,7 @@ def capture_target() -> PasteTarget:
     """The window with the focus now: call it before Hearth shows anything."""
     if not can_send_keys():
         return PasteTarget()
-    from hearth.gui.x11_input import X11Input
+    from hearth.gui.desktop.x11_input import X11Input
 
     x11 = X11Input()
     try:
@@ -101,7 +101,7 @@ class Replacer(QObject):
         self._poll.start()
 
     def _send(self, target: PasteTarget) -> str | None:
-        from hearth.gui.x11_input import X11Input
+        from hearth.gui.desktop.x11_input import X11Input
 
         x11 = X11Input()
         # Kept open until the paste is over: it holds the keymap as the keystroke needs it.

@@ -19,8 +19,8 @@ from typing import Any
 from Xlib import XK, X, error
 from Xlib.display import Display
 
-from hearth.gui.hotkeys.backend import HotkeyConflict, HotkeyUnavailable
-from hearth.gui.hotkeys.binding import Binding
+from hearth.gui.desktop.hotkeys.backend import HotkeyConflict, HotkeyUnavailable
+from hearth.gui.desktop.hotkeys.binding import Binding
 
 _MASKS = {"ctrl": X.ControlMask, "shift": X.ShiftMask}
 # Alt and Super live on whichever ModN the keymap puts them (usually Mod1 and Mod4).
