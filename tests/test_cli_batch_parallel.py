@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.quantized_model import tiny_q4_model
 from tests.test_cli import hearth
+
+__all__ = ["tiny_q4_model"]  # the fixture
 
 LINES = [
     json.dumps({"text": "Refund my order please"}),
@@ -39,11 +42,11 @@ def run_batch(model: Path, batch: Path, parallel: int) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_parallel_batches_answer_as_one_at_a_time(tiny_model: Path, tmp_path: Path) -> None:
+def test_parallel_batches_answer_as_one_at_a_time(tiny_q4_model: Path, tmp_path: Path) -> None:
     batch = tmp_path / "batch.jsonl"
     batch.write_text("\n".join(LINES) + "\n")
-    one = run_batch(tiny_model, batch, 1)
-    many = run_batch(tiny_model, batch, 3)
+    one = run_batch(tiny_q4_model, batch, 1)
+    many = run_batch(tiny_q4_model, batch, 3)
     assert [r["line"] for r in many] == [r["line"] for r in one] == [1, 2, 3, 4, 5, 6, 7]
     for a, b in zip(one, many, strict=True):
         assert b.keys() == a.keys()

@@ -60,9 +60,9 @@ class CountingEngine:
 
 
 @pytest.fixture
-def engine(hearth_home: Path, tiny_model: Path) -> Iterator[EngineClient]:
+def engine(hearth_home: Path, tiny_q4_model: Path) -> Iterator[EngineClient]:
     client = EngineClient(host_command(), log_dir=hearth_home / "logs")
-    client.load(LoadOptions(str(tiny_model), context_size=1024, threads=1))
+    client.load(LoadOptions(str(tiny_q4_model), context_size=1024, threads=1))
     yield client
     client.close()
 
@@ -89,7 +89,7 @@ def test_run_many_gives_what_run_gives(engine: EngineClient, calibrate: str) -> 
 
 
 def test_answer_many_answers_and_records_like_answer(
-    hearth_home: Path, tiny_model: Path, engine: EngineClient
+    hearth_home: Path, tiny_q4_model: Path, engine: EngineClient
 ) -> None:
     paths = Paths.under(hearth_home)
     settings = Settings(cloud_policy="never")
@@ -99,7 +99,7 @@ def test_answer_many_answers_and_records_like_answer(
         task="classify",
         text="",
         options={"labels": LABELS, "calibrate": "off"},
-        model=str(tiny_model),
+        model=str(tiny_q4_model),
     )
     requests = [dataclasses.replace(base, text=t) for t in TEXTS]
     alone = [assistant.answer(r).to_json() for r in requests]

@@ -50,18 +50,26 @@ class BatchScorer:
     """A multi-sequence llama.cpp context; `close()` frees it (the model stays loaded)."""
 
     def __init__(
-        self, llm: llama_cpp.Llama, *, parallel: int, n_ctx: int, abort_callback: Any
+        self,
+        llm: llama_cpp.Llama,
+        *,
+        parallel: int,
+        n_ctx: int,
+        abort_callback: Any,
+        exact_pass: int,
     ) -> None:
         self.parallel = parallel
         self.n_ctx = n_ctx
         self.n_batch = int(llm.n_batch)
         self._n_vocab = int(llm.n_vocab())
-        # The main context's settings (threads, flash attention, KV types), so that a text
-        # scored here gets the probabilities it gets alone, within rounding.
+        # The main context's settings (threads, KV types), with flash attention and passes of
+        # `exact_pass` tokens (`host.EXACT_UBATCH`): a text then gets, to the bit, the same
+        # logits whichever texts share its pass, and whatever prefix was cached before.
         params = llama_cpp.llama_context_params.from_buffer_copy(llm.context_params)
         params.n_ctx = n_ctx
         params.n_batch = self.n_batch
-        params.n_ubatch = self.n_batch
+        params.n_ubatch = min(exact_pass, self.n_batch)
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
         params.n_seq_max = parallel + 1
         params.kv_unified = True  # sequences share the prefix's cells
         params.abort_callback = abort_callback

@@ -43,6 +43,16 @@ from hearth.core.privacy.network_guard import guard_from_environment
 
 Emit = Callable[[dict[str, Any]], None]
 
+# Tokens per forward pass where batching must not change the logits. llama.cpp 0.3.36's CPU
+# flash attention computes a pass of 64 or more tokens with a tiled kernel that rounds
+# differently (max |logit delta| 0.69 on SmolLM2 at 64 tokens) from a smaller pass or a single
+# token; under 64, every split of the same tokens gives the same logits to the bit (measured on
+# SmolLM2 and Gemma 3: prefix reused or not, speculative verification, several texts per pass).
+# Scoring feeds llama.cpp passes of this size, so a text's probabilities do not depend on what
+# was cached or batched with it; generation keeps the large passes (prompt processing was ~3x
+# slower in passes of 32) and only its verification batches (at most 11 tokens) are small.
+EXACT_UBATCH = 32
+
 _GPU_BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "HIP", "SYCL", "OpenCL", "CANN", "MUSA")
 
 
@@ -92,6 +102,15 @@ class LoadedModel:
         self._n_vocab = int(self.llm.n_vocab())
         self._normalizer = LogNormalizer(self._n_vocab)
         self._speculative = SpeculativeDecoder(self.llm)
+        # Batched work is used only where it is exact (see EXACT_UBATCH). Speculative
+        # verification runs on this context, so it needs flash attention here. Scoring runs in
+        # the scorer's own context, always with flash attention, one text or many alike; but
+        # sequences sharing a prefix's cells gave other logits (0.5-0.9) on Gemma 3's
+        # sliding-window cache, so such models score here, one text at a time.
+        invariant = _batch_invariant_weights(self.llm.metadata)
+        self.exact_batches = options.flash_attn and invariant
+        swa = int(llama_cpp.llama_model_n_swa(self.llm._model.model))
+        self.shares_prefix_exactly = invariant and swa == 0
         self._scorer: BatchScorer | None = None  # made on the first batch: its own context
 
     def close(self) -> None:
@@ -185,6 +204,16 @@ class LoadedModel:
         """Log-probabilities of each candidate's first token right after the prompt: one
         forward pass over the prompt (most of it usually cached), no sampling."""
         started = time.perf_counter()
+        if self.shares_prefix_exactly:
+            # The same context and passes as `score_batch`: one text gets the same
+            # probabilities alone as in any batch (--parallel 1 vs N).
+            batch = self.score_batch([request], 1, emit, req)
+            return {
+                "ev": p.EV_SCORED,
+                "id": req,
+                "logprobs": batch["results"][0]["logprobs"],
+                "stats": batch["stats"],
+            }
         tokens = self._prompt_tokens(request.messages)
         cached = self._prefill(tokens, emit, req)
         groups = self._candidate_ids(request)
@@ -211,6 +240,8 @@ class LoadedModel:
         started = time.perf_counter()
         if not 1 <= parallel <= MAX_PARALLEL:
             raise RequestFailed(p.ERR_BAD_REQUEST, f"parallel must be 1 to {MAX_PARALLEL}")
+        if not self.shares_prefix_exactly:
+            return self._score_each(requests, emit, req)
         prompts = [self._prompt_tokens(r.messages) for r in requests]
         groups = [self._candidate_ids(r) for r in requests]
         if not prompts:
@@ -250,6 +281,37 @@ class LoadedModel:
             },
         }
 
+    def _score_each(self, requests: Sequence[ScoreRequest], emit: Emit, req: int) -> dict[str, Any]:
+        """`score_batch` one text at a time, where batching would change the answers."""
+        started = time.perf_counter()
+        results = []
+        for request in requests:
+            if self._cancel.is_set():
+                raise _Cancelled()
+            scored = self.score(request, emit, req)
+            results.append(
+                {
+                    "logprobs": scored["logprobs"],
+                    "prompt_tokens": scored["stats"]["prompt_tokens"],
+                    "cached_prompt_tokens": scored["stats"]["cached_prompt_tokens"],
+                }
+            )
+        elapsed = time.perf_counter() - started
+        prompt = sum(r["prompt_tokens"] for r in results)
+        cached = sum(r["cached_prompt_tokens"] for r in results)
+        return {
+            "ev": p.EV_SCORED_BATCH,
+            "id": req,
+            "results": results,
+            "stats": {
+                "prompt_tokens": prompt,
+                "cached_prompt_tokens": cached,
+                "prefill_ms": round(elapsed * 1000, 3),
+                "total_ms": round(elapsed * 1000, 3),
+                "prefill_tokens_per_s": round((prompt - cached) / elapsed, 3) if elapsed else 0.0,
+            },
+        }
+
     def _batch_scorer(self, parallel: int, n_ctx: int) -> BatchScorer:
         """The multi-sequence context, kept between calls (its prefix stays cached) and
         remade only when a call needs more sequences or cells than it has."""
@@ -261,7 +323,11 @@ class LoadedModel:
             self._scorer.close()
             self._scorer = None
         self._scorer = BatchScorer(
-            self.llm, parallel=parallel, n_ctx=n_ctx, abort_callback=self._abort_cb
+            self.llm,
+            parallel=parallel,
+            n_ctx=n_ctx,
+            abort_callback=self._abort_cb,
+            exact_pass=EXACT_UBATCH,
         )
         return self._scorer
 
@@ -288,7 +354,7 @@ class LoadedModel:
         logprobs: list[float] = []
         first_token_at: float | None = None
         finish = "length"
-        speculative = request.speculative and request.temperature == 0
+        speculative = request.speculative and request.temperature == 0 and self.exact_batches
         decoder = self._speculative
         tokens_out = (
             self._speculate(tokens, request, grammar)
@@ -363,15 +429,22 @@ class LoadedModel:
             reused += 1
         # The last prompt token is always evaluated: sampling needs its fresh logits.
         reused = min(reused, len(tokens) - 1)
+        step = llm.n_batch
+        starts = list(range(reused, len(tokens), step))
+        if self.exact_batches and len(tokens) - 1 > reused:
+            # The last token alone: its logits (the first answer token) must not depend on
+            # whether the prompt before it was cached (a large pass rounds differently), or a
+            # plain and a speculative answer after one another could start differently.
+            starts = [*range(reused, len(tokens) - 1, step), len(tokens) - 1]
         llm.n_tokens = reused
         emit(
             {"ev": p.EV_PREFILL, "id": req, "done": reused, "total": len(tokens), "cached": reused}
         )
-        for start in range(reused, len(tokens), llm.n_batch):
+        for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True):
             if self._cancel.is_set():
                 raise _Cancelled()
             try:
-                llm.eval(tokens[start : start + llm.n_batch])
+                llm.eval(tokens[start:end])
             except RuntimeError:
                 if self._cancel.is_set():  # llama_decode returned 2: our abort callback
                     raise _Cancelled() from None
@@ -470,6 +543,20 @@ def _grammar(request: GenerateRequest) -> LlamaGrammar | None:
             "the schema (plain types, properties, required, enum, arrays).",
         ) from exc
     return LlamaGrammar.from_string(gbnf)
+
+
+# F32, F16 and BF16 weights: llama.cpp multiplies a batch of tokens by them with another
+# kernel than a single token (llamafile's tinyBLAS), which rounds differently (measured on the
+# generated F16 test model: greedy text diverged). Quantized weights measured batch-invariant
+# with flash attention: Q4_1 (SmolLM2), Q4_K_M (Gemma 3 270M, the 1B-shape model).
+_FLOAT_FILE_TYPES = {0, 1, 32}
+
+
+def _batch_invariant_weights(meta: dict[str, str]) -> bool:
+    try:
+        return int(meta["general.file_type"]) not in _FLOAT_FILE_TYPES
+    except (KeyError, ValueError):
+        return False
 
 
 def _quantization(meta: dict[str, str]) -> str | None:
