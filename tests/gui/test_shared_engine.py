@@ -17,10 +17,10 @@ from pytestqt.qtbot import QtBot
 from hearth.core.answer import Answer
 from hearth.core.paths import Paths
 from hearth.core.settings import SettingsStore
-from hearth.gui.paste import PasteTarget
-from hearth.gui.quick_session import QuickSession
-from hearth.gui.quick_tasks import QUICK_TASKS
-from hearth.gui.selection import Selection
+from hearth.gui.desktop.paste import PasteTarget
+from hearth.gui.desktop.quick_session import QuickSession
+from hearth.gui.desktop.quick_tasks import QUICK_TASKS
+from hearth.gui.desktop.selection import Selection
 
 TEXT = "The meeting moved to Thursday; please tell the others before noon."
 WAIT_MS = 180_000
