@@ -8,8 +8,9 @@
 log-probabilities) through the engine host, against the plain in-process loop on the same
 prompt, alternating. `classify-batch`: 64 short texts through `Classify.build_request`, scored
 one at a time (today's --parallel 1) vs `score_batch(parallel=N)`; labels must agree.
-`speculative`: greedy decode with and without prompt-lookup drafts, on a proofread that copies
-the text and on a prompt whose answer does not.
+`speculative`: greedy decode with and without prompt-lookup drafts (both with flash attention,
+which speculation needs to be exact), on a proofread that copies the text and on a prompt whose
+answer does not. `flash-attn`: plain decode and prefill with flash attention on vs off.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib.resources
 import json
+import math
 import statistics
 import tempfile
 import time
@@ -61,10 +63,20 @@ def model_path(name: str) -> Path:
     return Path(name)
 
 
-def engine_for(model: Path, threads: int, logs: str) -> EngineClient:
+def engine_for(model: Path, threads: int, logs: str, flash_attn: bool = False) -> EngineClient:
     engine = EngineClient(host_command(), log_dir=Path(logs))
-    engine.load(LoadOptions(str(model), context_size=2048, threads=threads, gpu_layers=0))
+    engine.load(
+        LoadOptions(
+            str(model), context_size=2048, threads=threads, gpu_layers=0, flash_attn=flash_attn
+        )
+    )
     return engine
+
+
+def probabilities(logprobs: Any) -> list[float]:
+    top = max(logprobs)
+    weights = [math.exp(x - top) for x in logprobs]
+    return [w / sum(weights) for w in weights]
 
 
 def decode_rate(result: Any) -> float:
@@ -104,7 +116,7 @@ def classify_batch(args: argparse.Namespace, logs: str) -> dict[str, Any]:
     texts = (texts * 2)[:64]
     classify = Classify()
     requests = [classify.build_request(t, labels) for t in texts]
-    one, many, agree = [], [], True
+    one, many, agree, worst = [], [], True, 0.0
     try:
         engine.score_batch(requests[:2], parallel=args.parallel)  # warm: the prefix, both contexts
         engine.score(requests[0])
@@ -119,6 +131,14 @@ def classify_batch(args: argparse.Namespace, logs: str) -> dict[str, Any]:
                 max(range(5), key=a.__getitem__) == max(range(5), key=b.__getitem__)
                 for a, b in zip(alone, together, strict=True)
             )
+            worst = max(
+                [worst]
+                + [
+                    abs(x - y)
+                    for a, b in zip(alone, together, strict=True)
+                    for x, y in zip(probabilities(a), probabilities(b), strict=True)
+                ]
+            )
     finally:
         engine.close()
     o, m = statistics.median(one), statistics.median(many)
@@ -128,11 +148,13 @@ def classify_batch(args: argparse.Namespace, logs: str) -> dict[str, Any]:
         f"parallel_{args.parallel}_texts_per_s": m,
         "ratio": m / o,
         "same_labels": agree,
+        "max_probability_difference": worst,
     }
 
 
 def speculative(args: argparse.Namespace, logs: str) -> dict[str, Any]:
-    engine = engine_for(model_path(args.model), args.threads, logs)
+    # Speculation runs only where it is exact: flash attention on (LoadOptions.flash_attn).
+    engine = engine_for(model_path(args.model), args.threads, logs, flash_attn=True)
     cases = {
         "copying_proofread": (Message("system", PROOF_SYSTEM), Message("user", PROOFREAD)),
         "non_copying_story": (Message("user", STORY),),
