@@ -89,14 +89,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     run.add_argument(
         "--calibrate",
         choices=("none", "batch", "contextual"),
-        help="classify: the calibration mode (default: none; hearth calibrate says which "
-        "measured best for a label set)",
+        help="classify: the calibration mode (default: what hearth calibrate chose for the "
+        "label set and model, else none)",
     )
     run.add_argument(
         "--form",
         choices=("auto", "letters", "names"),
-        help="classify: the options as letters or names (default auto: names unless two "
-        "could share a first token; hearth calibrate says which measured best)",
+        help="classify: the options as letters or names (default auto: what hearth calibrate "
+        "chose, else names unless two could share a first token)",
     )
     run.add_argument("--schema", help=f"extract: a JSON Schema file or {'|'.join(BUILT_IN)}")
     run.add_argument(
