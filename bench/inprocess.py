@@ -23,6 +23,23 @@ from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 CHATML = "<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n"
 
 
+def _without_repacking_on_amx() -> None:
+    """Load as the engine host does: on AMX CPUs llama.cpp 0.3.36's repacked weights crash
+    (SIGSEGV) on SmolLM2, Gemma 3 and the 1B-shape Q4_K_M model, so both paths go without."""
+    from hearth.core.engine.host import repacking_is_safe
+
+    if repacking_is_safe(llama_cpp.llama_print_system_info().decode("utf-8", "replace")):
+        return
+    original = llama_cpp.llama_cpp.llama_model_default_params
+
+    def plain() -> Any:
+        params = original()
+        params.use_extra_bufts = False
+        return params
+
+    llama_cpp.llama_cpp.llama_model_default_params = plain
+
+
 class Baseline:
     def __init__(self) -> None:
         self.llm: llama_cpp.Llama | None = None
@@ -33,6 +50,7 @@ class Baseline:
             self.llm.close()
             self.llm = None
         started = time.perf_counter()
+        _without_repacking_on_amx()
         self.llm = llama_cpp.Llama(
             model_path=req["model"],
             n_ctx=req["context"],

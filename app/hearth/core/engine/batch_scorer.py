@@ -96,6 +96,8 @@ class BatchScorer:
     ) -> int:
         """Call `on_logits(i, row)` with the logits after each whole prompt (a view, valid
         during the call). Returns how many prefix tokens were already in the cache."""
+        if len(prompts) == 1:
+            return self._score_one(prompts[0], on_logits)
         n = shared_prefix(prompts)
         prefix = list(prompts[0][:n]) if prompts else []
         reused = common_prefix(self._prefix, prefix)
@@ -116,6 +118,18 @@ class BatchScorer:
             self._submit(entries, on_logits)
         for seq in range(1, self.parallel + 1):
             llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
+        return reused
+
+    def _score_one(self, prompt: Sequence[int], on_logits: Callable[[int, Row], None]) -> int:
+        """One text in sequence 0 itself, after the part of it already cached: one decode,
+        as in the main context (a decode call costs most on a loaded CPU)."""
+        reused = min(common_prefix(self._prefix, prompt), len(prompt) - 1)
+        llama_cpp.llama_memory_seq_rm(self._memory, 0, reused, -1)
+        self._prefix = list(prompt[:reused])
+        last = len(prompt) - 1
+        entries = [(t, p, 0, 0 if p == last else -1) for p, t in enumerate(prompt) if p >= reused]
+        self._submit(entries, on_logits)
+        self._prefix = list(prompt)
         return reused
 
     def _groups(self, prompts: Sequence[Sequence[int]], n: int) -> list[list[int]]:

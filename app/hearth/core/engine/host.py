@@ -107,9 +107,11 @@ class LoadedModel:
         # the scorer's own context, always with flash attention, one text or many alike; but
         # sequences sharing a prefix's cells gave other logits (0.5-0.9) on Gemma 3's
         # sliding-window cache, so such models score here, one text at a time.
+        # Gemma 3 (sliding window) also decoded other text speculatively than plainly with
+        # flash attention (1 of its first 2 test prompts), so it decodes plainly too.
         invariant = _batch_invariant_weights(self.llm.metadata)
-        self.exact_batches = options.flash_attn and invariant
         swa = int(llama_cpp.llama_model_n_swa(self.llm._model.model))
+        self.exact_batches = options.flash_attn and invariant and swa == 0
         self.shares_prefix_exactly = invariant and swa == 0
         self._scorer: BatchScorer | None = None  # made on the first batch: its own context
 
