@@ -88,23 +88,34 @@ def tasks(args: argparse.Namespace, logs: str) -> dict[str, Any]:
     engine = engine_for(model, args.threads, logs)
     baseline = Baseline()
     baseline.ask(op="load", model=str(model), context=2048, batch=512, threads=args.threads)
-    eng, base = [], []
+    eng, base, eng_ttft, base_ttft = [], [], [], []
     try:
         for i in range(args.repeat + 1):
             text = f"{uuid.uuid4().hex[:6]} {STORY}"
             request = GenerateRequest((Message("user", text),), max_tokens=64, logprobs=True)
             for path in ("engine", "plain") if i % 2 == 0 else ("plain", "engine"):
                 if path == "engine":
-                    eng.append(decode_rate(engine.complete(request)))
+                    result = engine.complete(request)
+                    eng.append(decode_rate(result))
+                    eng_ttft.append(result.wall_ttft_ms)  # the pipe and the template included
                 else:
                     answer = baseline.ask(op="generate", text=text, max_tokens=64)
                     base.append(float(answer["decode_tokens_per_s"]))
+                    base_ttft.append(float(answer["ttft_ms"]))
     finally:
         engine.close()
         baseline.close()
     eng, base = eng[1:], base[1:]  # the first pair warms both paths up
     e, b = statistics.median(eng), statistics.median(base)
-    return {"task_path_decode_tokens_per_s": e, "plain_decode_tokens_per_s": b, "ratio": e / b}
+    te, tb = statistics.median(eng_ttft[1:]), statistics.median(base_ttft[1:])
+    return {
+        "task_path_decode_tokens_per_s": e,
+        "plain_decode_tokens_per_s": b,
+        "ratio": e / b,
+        "task_path_ttft_ms": te,
+        "plain_ttft_ms": tb,
+        "ttft_overhead_ms": te - tb,
+    }
 
 
 def classify_batch(args: argparse.Namespace, logs: str) -> dict[str, Any]:
