@@ -67,9 +67,12 @@ def engine(hearth_home: Path, tiny_q4_model: Path) -> Iterator[EngineClient]:
     client.close()
 
 
-@pytest.mark.parametrize("calibrate", ["off", "contextual", "batch"])
-def test_run_many_gives_what_run_gives(engine: EngineClient, calibrate: str) -> None:
-    options = {"labels": LABELS, "calibrate": calibrate}
+@pytest.mark.parametrize(
+    ("calibrate", "form"),
+    [("off", "auto"), ("contextual", "auto"), ("batch", "auto"), ("off", "letters")],
+)
+def test_run_many_gives_what_run_gives(engine: EngineClient, calibrate: str, form: str) -> None:
+    options = {"labels": LABELS, "calibrate": calibrate, "form": form}
     one = Classify()
     alone = [one.run(text, options, engine, TaskSink()) for text in TEXTS]
     counting = CountingEngine(engine)

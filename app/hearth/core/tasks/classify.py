@@ -191,7 +191,8 @@ class Classify:
         Each text's result is then made by `run` itself (`Prescored`), so calibration, the
         margin and the details cannot drift from the one-text path."""
         labels = self.labels(options)
-        requests = [self.build_request(clean_input(text), labels) for text in texts]
+        form = self._form(labels, options.get("form"), engine)  # as `run` chooses it
+        requests = [self.build_request(clean_input(text), labels, form) for text in texts]
         scored = engine.score_batch(requests, parallel=parallel, cancel=cancel)
         ahead = Prescored(engine, zip(requests, scored, strict=True))
         return [self.run(text, options, ahead, TaskSink(), cancel) for text in texts]
