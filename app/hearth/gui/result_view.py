@@ -113,7 +113,10 @@ class ResultView(QWidget):
             )
         if flags.ungrounded:
             out.append(
-                self.tr("Not found in your text: {0}").format(", ".join(flags.ungrounded[:8]))
+                self.tr("Not found in your text: {0}").format(
+                    # "$.items[0].task" reads as "items[0].task" to someone who never saw JSONPath
+                    ", ".join(path.removeprefix("$.") for path in flags.ungrounded[:8])
+                )
             )
         if flags.rewrote:
             out.append(self.tr("This rewrote rather than corrected your text."))
