@@ -85,6 +85,19 @@ class EvalDialog(QDialog):
         )
         self.table.verticalHeader().setVisible(False)
         self.picture = QLabel(self)
+        # The picture has no words of its own (it is drawn without fonts): say what it shows.
+        self.caption = QLabel(
+            self.tr(
+                "Left to right: for no calibration (grey), batch (blue) and contextual (orange), "
+                "how often the answers at each confidence were right (on the diagonal is honest; "
+                "above it, the model is better than it says), with the calibration error and the "
+                "accuracy at the top. Last: accuracy (up) against the share of texts kept on this "
+                "device (across), with a perfect cloud answering the rest."
+            ),
+            self,
+        )
+        self.caption.setWordWrap(True)
+        self.caption.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
 
@@ -93,6 +106,7 @@ class EvalDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.table)
         layout.addWidget(self.picture)
+        layout.addWidget(self.caption)
         layout.addWidget(buttons)
         self.resize(1100, 640)
 
@@ -116,6 +130,7 @@ class EvalDialog(QDialog):
         self.stop_button.setEnabled(True)
         self.table.setRowCount(0)
         self.picture.clear()
+        self.caption.hide()
         self.status.setText(self.tr("Classifying every example on this device…"))
         process.start(command[0], command[1:])
 
@@ -170,6 +185,7 @@ class EvalDialog(QDialog):
         picture = QPixmap(str(self._out / "report.png"))
         if not picture.isNull():
             self.picture.setPixmap(picture)
+            self.caption.show()
 
 
 def open_eval_dialog(parent: QWidget, settings: Callable[[], Settings]) -> EvalDialog:
