@@ -70,3 +70,24 @@ def test_an_answer_that_is_only_echo_is_kept_whole() -> None:
     echo = strip_echo("Text to summarize:", instructions=SUMMARY)
     assert echo.text == "Text to summarize:"
     assert echo.removed is None
+
+
+def test_a_closing_comment_on_the_answer_is_removed_and_said() -> None:
+    """SmolLM2 proofreading (seen in the popup): the corrected text, then a paragraph about it."""
+    answer = (
+        "Their going to the meeting tomorrow, and they want you to bring the reports.\n\n"
+        "The original text was edited for grammar and punctuation but not for spelling."
+    )
+    echo = strip_echo(answer, source="Their going to the meeting tomorow, and they wants you.")
+    assert echo.text == (
+        "Their going to the meeting tomorrow, and they want you to bring the reports."
+    )
+    assert echo.removed is not None
+    assert echo.removed.startswith("The original text was edited")
+
+
+def test_a_closing_paragraph_of_the_source_itself_is_kept() -> None:
+    text = "Dear all,\n\nThe meeting is moved.\n\nThe text was long, sorry."
+    assert strip_echo(text, source=text).text == text
+    only = "The summary is short."  # nothing would be left: the answer stays as it is
+    assert strip_echo(only).text == only

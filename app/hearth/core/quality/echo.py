@@ -67,7 +67,35 @@ def strip_echo(answer: str, *, source: str = "", instructions: Sequence[str] = (
     # Only one fence around the whole answer: not an answer that starts and ends with code.
     if fenced and "```" not in fenced.group("body"):
         text = fenced.group("body")
+    text, closing = _without_closing_commentary(text, source)
+    removed.extend(closing)
     return Echo(text.strip(), " ".join(removed) if removed else None)
+
+
+# A closing paragraph about the answer rather than part of it: "The original text was edited
+# for grammar…", "I corrected three spelling mistakes.", "Note: the tone is now friendlier."
+_COMMENTARY = re.compile(
+    r"\A(?:\(?\s*)?(?:note\b|i(?:['’]ve| have)? (?:corrected|changed|fixed|made|rewritten|revised"
+    r"|edited|kept|removed|added)|(?:the|this|these|my) (?:original |rewritten |corrected |revised "
+    r"|edited |proofread |above |new )?(?:text|version|sentence|rewrite|changes?|edits?|summary)"
+    r" (?:was|is|has|have|were|are|keeps?|now|uses?|focuses|provides))",
+    re.IGNORECASE,
+)
+
+
+def _without_closing_commentary(text: str, source: str) -> tuple[str, list[str]]:
+    """`text` without up to two closing paragraphs that comment on the answer, and them."""
+    removed: list[str] = []
+    for _ in range(2):
+        parts = re.split(r"\n\s*\n", text.strip())
+        if len(parts) < 2:
+            break
+        last = parts[-1].strip()
+        if not _COMMENTARY.match(last) or normalise_text(last) in normalise_text(source):
+            break
+        removed.append(last)
+        text = "\n\n".join(parts[:-1])
+    return text, removed
 
 
 def echoed_instruction(answer: str, instructions: Sequence[str]) -> int | None:
