@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,3 +74,27 @@ def keychain() -> Iterator[InMemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(before)
+
+
+_exit_status: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the test process without the interpreter's finalization when Qt was used.
+
+    With the widgets of some 2,000 tests left to the garbage collector, PySide6 6.9-6.11 now and
+    then deletes a Qt-shared object directly while the interpreter finalizes ("QObject: shared
+    QObject was deleted directly") and the process dies with SIGSEGV after every test has passed
+    and the summary is printed (seen in one of two clean CI runs; never inside a test). The
+    results are final here, so the exit status is pytest's. Known issue, not yet found: which
+    object it is. The app's own shutdown is tested by the tests that quit it."""
+    if "PySide6.QtCore" not in sys.modules or not _exit_status:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_exit_status[-1])
