@@ -18,7 +18,7 @@ import json
 import math
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from hearth.core.cancel import CancelToken
@@ -311,17 +311,9 @@ def _tied(logprobs: Sequence[float]) -> bool:
 def _names_request(text: str, labels: Sequence[Label]) -> ScoreRequest:
     """The options as their names, scored by each name's first token (measured against
     letters in docs/quality.md; names sharing a first token cannot be told apart)."""
-    lines = [SYSTEM, "", "Categories:"]
-    for label in labels:
-        lines.append(f"- {label.name}" + (f": {label.description}" if label.description else ""))
-    examples = [(label.name, ex) for label in labels for ex in label.examples]
-    if examples:
-        lines += ["", "Examples:"]
-        for name, example in examples:
-            lines += [f"Text: {example}", f"Answer: {name}"]
-    lines += ["", "Answer with the name of the category only."]
+    system = _named_categories(labels, str, "Answer with the name of the category only.")
     return ScoreRequest(
-        messages=(Message("system", "\n".join(lines)), Message("user", f"Text:\n{text}")),
+        messages=(Message("system", system), Message("user", f"Text:\n{text}")),
         candidates=tuple(
             (label.name, f" {label.name}", label.name.lower(), f" {label.name.lower()}")
             for label in labels
@@ -364,6 +356,18 @@ def label_schema(labels: Sequence[Label]) -> dict[str, Any]:
 
 
 def _cloud_messages(text: str, labels: Sequence[Label]) -> tuple[Message, ...]:
+    system = _named_categories(
+        labels,
+        lambda name: json.dumps({"label": name}),
+        'Answer with JSON only, {"label": "<category>"}, where <category> is one of the '
+        "category names exactly as written above.",
+    )
+    return (Message("system", system), Message("user", f"Text:\n{text}"))
+
+
+def _named_categories(labels: Sequence[Label], answer: Callable[[str], str], closing: str) -> str:
+    """The instructions listing the categories by name (with their examples, each answered
+    as `answer(name)`), then `closing`: the names form's prompt and the cloud's."""
     lines = [SYSTEM, "", "Categories:"]
     for label in labels:
         lines.append(f"- {label.name}" + (f": {label.description}" if label.description else ""))
@@ -371,13 +375,9 @@ def _cloud_messages(text: str, labels: Sequence[Label]) -> tuple[Message, ...]:
     if examples:
         lines += ["", "Examples:"]
         for name, example in examples:
-            lines += [f"Text: {example}", f"Answer: {json.dumps({'label': name})}"]
-    lines += [
-        "",
-        'Answer with JSON only, {"label": "<category>"}, where <category> is one of the '
-        "category names exactly as written above.",
-    ]
-    return (Message("system", "\n".join(lines)), Message("user", f"Text:\n{text}"))
+            lines += [f"Text: {example}", f"Answer: {answer(name)}"]
+    lines += ["", closing]
+    return "\n".join(lines)
 
 
 def read_label(raw: str, redaction: Redaction, names: Sequence[str]) -> str:
