@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
+from hearth import crash_log
 from hearth.core.errors import ErrorKind, HearthError, error_kind
 
 log = logging.getLogger(__name__)
@@ -102,11 +103,12 @@ def worded(kind: ErrorKind, message: str) -> str:
     return f"{what} {advice}".strip() if what else advice
 
 
-def unexpected_message(exc: BaseException, log_file: str | None) -> str:
-    """A bug, reported as one; its traceback was logged by whoever caught it."""
+def unexpected_message(exc: BaseException) -> str:
+    """A bug, reported as one, naming the app's log (where its traceback was written)."""
+    log_file = crash_log.log_path()
     where = (
         QCoreApplication.translate("ErrorWording", "The details are in {0}.").format(log_file)
-        if log_file
+        if log_file is not None
         else QCoreApplication.translate("ErrorWording", "The details are in Hearth's log.")
     )
     return QCoreApplication.translate(
@@ -114,6 +116,12 @@ def unexpected_message(exc: BaseException, log_file: str | None) -> str:
         "Something went wrong inside Hearth ({0}: {1}). Your text is kept. {2} Please report it "
         "(Help ▸ About Hearth names the version).",
     ).format(type(exc).__name__, exc, where)
+
+
+def reported_unexpected(exc: BaseException, during: str) -> str:
+    """Log the traceback of an unexpected exception, then word it for the user."""
+    log_unexpected(exc, during)
+    return unexpected_message(exc)
 
 
 def log_unexpected(exc: BaseException, during: str) -> None:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hearth import crash_log
 from hearth.core.answer import Answer
 from hearth.core.cloud.keys import KeyStore
 from hearth.core.engine.types import LoadInfo
@@ -463,8 +462,7 @@ class MainWindow(QMainWindow):
         if isinstance(exc, HearthError):
             self.show_problem(window_message(exc))
         else:
-            log = crash_log.log_path()
-            self.show_problem(unexpected_message(exc, None if log is None else str(log)))
+            self.show_problem(unexpected_message(exc))  # its traceback is logged already
 
     # -- worker reports ---------------------------------------------------------------------
 

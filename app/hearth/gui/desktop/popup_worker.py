@@ -14,13 +14,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from hearth import crash_log
 from hearth.core.answer import Answer
 from hearth.core.assistant import Ask
 from hearth.core.errors import Cancelled, HearthError
 from hearth.core.request import AnswerSink, Request
 from hearth.gui.engine_worker import AskFactory
-from hearth.gui.error_wording import log_unexpected, unexpected_message, window_message
+from hearth.gui.error_wording import reported_unexpected, window_message
 
 # Assistant.answer's shape: a request, where it reports and how to ask, to one Answer.
 AnswerFunction = Callable[[Request, AnswerSink, Ask | None], Answer]
@@ -94,9 +93,8 @@ class PopupWorker(QObject):
         except HearthError as exc:
             self.failed.emit(window_message(exc))
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
-            log_unexpected(exc, f"answering a {request.task} request from the popup")
-            log = crash_log.log_path()
-            self.failed.emit(unexpected_message(exc, None if log is None else str(log)))
+            during = f"answering a {request.task} request from the popup"
+            self.failed.emit(reported_unexpected(exc, during))
         else:
             if _stopped(request):  # stopped as the answer finished: the user asked for none
                 self.cancelled.emit(request)

@@ -18,12 +18,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from hearth import crash_log
 from hearth.core.cancel import CancelToken
 from hearth.core.errors import Cancelled, HearthError
 from hearth.core.models.library import ModelLibrary
 from hearth.core.models.progress import Progress
-from hearth.gui.error_wording import log_unexpected, unexpected_message, window_message
+from hearth.gui.error_wording import reported_unexpected, window_message
 
 Work = Callable[[ModelLibrary, Callable[[Progress], None], CancelToken], Any]
 
@@ -98,9 +97,7 @@ class LibraryWorker(QObject):
             self.failed.emit(job, window_message(exc))
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
             self._end(job)
-            log_unexpected(exc, f"library job {job}")
-            log = crash_log.log_path()
-            self.failed.emit(job, unexpected_message(exc, None if log is None else str(log)))
+            self.failed.emit(job, reported_unexpected(exc, f"library job {job}"))
         else:
             self._end(job)
             self.finished.emit(job, what, result)
