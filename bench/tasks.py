@@ -8,9 +8,9 @@
 log-probabilities) through the engine host, against the plain in-process loop on the same
 prompt, alternating. `classify-batch`: 64 short texts through `Classify.build_request`, scored
 one at a time (today's --parallel 1) vs `score_batch(parallel=N)`; labels must agree.
-`speculative`: greedy decode with and without prompt-lookup drafts (both with flash attention,
-which speculation needs to be exact), on a proofread that copies the text and on a prompt whose
-answer does not. `flash-attn`: plain decode and prefill with flash attention on vs off.
+`speculative`: greedy decode with and without prompt-lookup drafts (both in the engine's exact
+layout, `LoadOptions.exact_batches`), on a proofread that copies the text and on a prompt whose
+answer does not.
 """
 
 from __future__ import annotations
@@ -63,13 +63,10 @@ def model_path(name: str) -> Path:
     return Path(name)
 
 
-def engine_for(model: Path, threads: int, logs: str, flash_attn: bool = False) -> EngineClient:
+def engine_for(model: Path, threads: int, logs: str) -> EngineClient:
+    """The engine host as the app loads it (on the CPU: the exact layout)."""
     engine = EngineClient(host_command(), log_dir=Path(logs))
-    engine.load(
-        LoadOptions(
-            str(model), context_size=2048, threads=threads, gpu_layers=0, flash_attn=flash_attn
-        )
-    )
+    engine.load(LoadOptions(str(model), context_size=2048, threads=threads, gpu_layers=0))
     return engine
 
 
@@ -164,8 +161,7 @@ def classify_batch(args: argparse.Namespace, logs: str) -> dict[str, Any]:
 
 
 def speculative(args: argparse.Namespace, logs: str) -> dict[str, Any]:
-    # Speculation runs only where it is exact: flash attention on (LoadOptions.flash_attn).
-    engine = engine_for(model_path(args.model), args.threads, logs, flash_attn=True)
+    engine = engine_for(model_path(args.model), args.threads, logs)
     cases = {
         "copying_proofread": (Message("system", PROOF_SYSTEM), Message("user", PROOFREAD)),
         "non_copying_story": (Message("user", STORY),),

@@ -19,6 +19,12 @@ PROOFREAD = (
     "The opening hours is from nine to five, exept on sundays. Me and my sister has been "
     "there many time, and we always finds something intresting to read."
 )
+SECOND = (
+    "Next month the libary will be closed for two weeks becaus they are painting the walls. "
+    "We was told to bring back all books before the first of the month, other wise we have "
+    "to pay a fine. My sister say she will read three book in that time, but I dont think "
+    "she can do it, she always start many books and finish few of them."
+)
 SYSTEM = "Correct the spelling and grammar of the user's text. Reply with the corrected text only."
 
 
@@ -46,15 +52,15 @@ def both(engine: EngineClient, text: str, **extra: object) -> tuple[GenerationRe
 def test_same_text_as_plain_decoding_on_the_generated_model(
     engine: EngineClient, tiny_q4_model: Path
 ) -> None:
-    engine.load(LoadOptions(str(tiny_q4_model), context_size=2048, threads=1, flash_attn=True))
+    engine.load(LoadOptions(str(tiny_q4_model), context_size=2048, threads=1))
     drafted = 0
     for i in range(6):
         text = f"{i} the cat sat on the mat. " * 4
         plain, fast, again = both(engine, text, max_tokens=200, repeat_penalty=1.0)
         assert fast.text == plain.text == again.text
         assert fast.stats.output_tokens == plain.stats.output_tokens
-        # Flash attention with micro-batches under 64 tokens: verification batches get the
-        # logits single tokens get, to the bit.
+        # The exact layout (LoadOptions.exact_batches): verification batches get the logits
+        # single tokens get, to the bit.
         assert fast.token_logprobs == plain.token_logprobs
         assert plain.stats.draft_tokens == 0
         drafted += fast.stats.draft_tokens
@@ -84,7 +90,7 @@ def smollm2() -> Path:
 
 
 def test_drafts_are_accepted_where_a_real_model_copies(engine: EngineClient, smollm2: Path) -> None:
-    engine.load(LoadOptions(str(smollm2), context_size=2048, threads=2, flash_attn=True))
+    engine.load(LoadOptions(str(smollm2), context_size=2048, threads=2))
     plain, fast, _ = both(engine, PROOFREAD, max_tokens=120)
     assert fast.stats.accepted_draft_tokens >= 10
     assert fast.stats.draft_tokens >= fast.stats.accepted_draft_tokens
@@ -93,9 +99,9 @@ def test_drafts_are_accepted_where_a_real_model_copies(engine: EngineClient, smo
 
 
 def test_same_text_as_plain_decoding_on_smollm2(engine: EngineClient, smollm2: Path) -> None:
-    # Without flash attention this diverged at a near-tie ('we always find' vs 'she always
-    # finds'): llama.cpp's attention gave a batch of tokens other logits than one token.
-    engine.load(LoadOptions(str(smollm2), context_size=2048, threads=2, flash_attn=True))
+    # In llama.cpp's default layout this diverged at a near-tie ('we always find' vs 'she
+    # always finds'): its attention gave a batch of tokens other logits than one token.
+    engine.load(LoadOptions(str(smollm2), context_size=2048, threads=2))
     plain, fast, again = both(engine, PROOFREAD, max_tokens=200)
     assert plain.text == again.text
     assert fast.text == plain.text
@@ -103,16 +109,41 @@ def test_same_text_as_plain_decoding_on_smollm2(engine: EngineClient, smollm2: P
     assert fast.stats.accepted_draft_tokens > 0
 
 
-@pytest.mark.parametrize("flash_attn", [False, True])
+@pytest.mark.parametrize("exact_batches", [False, True])
 def test_no_speculation_where_it_would_not_be_exact(
-    engine: EngineClient, tiny_model: Path, tiny_q4_model: Path, flash_attn: bool
+    engine: EngineClient, tiny_model: Path, tiny_q4_model: Path, exact_batches: bool
 ) -> None:
-    # Without flash attention, or on F16 weights, a batch of tokens rounds differently from
-    # one token: the host decodes plainly.
-    model = tiny_model if flash_attn else tiny_q4_model
-    engine.load(LoadOptions(str(model), context_size=2048, threads=1, flash_attn=flash_attn))
+    # In llama.cpp's default layout, or on F16 weights, a batch of tokens rounds differently
+    # from one token: the host decodes plainly.
+    model = tiny_model if exact_batches else tiny_q4_model
+    options = LoadOptions(str(model), context_size=2048, threads=1, exact_batches=exact_batches)
+    engine.load(options)
     text = "the cat sat on the mat. " * 6
     request = GenerateRequest(
         (Message("user", text),), temperature=0.0, speculative=True, max_tokens=60
     )
     assert engine.complete(request).stats.draft_tokens == 0
+
+
+def test_same_text_once_the_cache_spans_512_cells(engine: EngineClient, smollm2: Path) -> None:
+    # From 256 tokens on llama.cpp's cache view is 512 cells wide, where its default CPU
+    # layout decodes a single token with another (split-KV) kernel than a batch: answers
+    # diverged there (position 301 of a proofread) before the exact layout.
+    engine.load(LoadOptions(str(smollm2), context_size=2048, threads=2))
+    text = f"{PROOFREAD}\n\n{SECOND}"
+    plain, fast, _ = both(engine, text, max_tokens=160, repeat_penalty=1.0)
+    assert plain.stats.prompt_tokens + plain.stats.output_tokens > 300
+    assert fast.text == plain.text
+    assert fast.token_logprobs == plain.token_logprobs
+    assert fast.stats.accepted_draft_tokens > 0
+
+
+def test_same_logits_past_512_cells_on_the_generated_model(
+    engine: EngineClient, tiny_q4_model: Path
+) -> None:
+    engine.load(LoadOptions(str(tiny_q4_model), context_size=2048, threads=1))
+    text = " ".join(f"the cat {i} sat on the mat." for i in range(22))
+    plain, fast, again = both(engine, text, max_tokens=200, repeat_penalty=1.0)
+    assert plain.stats.prompt_tokens > 520  # a single token's view: 768 cells
+    assert fast.text == plain.text == again.text
+    assert fast.token_logprobs == plain.token_logprobs

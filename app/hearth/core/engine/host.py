@@ -43,14 +43,10 @@ from hearth.core.privacy.network_guard import guard_from_environment
 
 Emit = Callable[[dict[str, Any]], None]
 
-# Tokens per forward pass where batching must not change the logits. llama.cpp 0.3.36's CPU
-# flash attention computes a pass of 64 or more tokens with a tiled kernel that rounds
-# differently (max |logit delta| 0.69 on SmolLM2 at 64 tokens) from a smaller pass or a single
-# token; under 64, every split of the same tokens gives the same logits to the bit (measured on
-# SmolLM2 and Gemma 3: prefix reused or not, speculative verification, several texts per pass).
-# Scoring feeds llama.cpp passes of this size, so a text's probabilities do not depend on what
-# was cached or batched with it; generation keeps the large passes (prompt processing was ~3x
-# slower in passes of 32) and only its verification batches (at most 11 tokens) are small.
+# Tokens per forward pass for batched scoring where the context's layout is not the exact one
+# (`LoadOptions.exact_batches`; a GPU): with flash attention and F16 K and V, llama.cpp 0.3.36's
+# CPU kernel for passes of 64+ tokens rounds differently (max |logit delta| 0.69 on SmolLM2),
+# so scoring feeds it passes of 32. With the exact layout every pass size gives the same logits.
 EXACT_UBATCH = 32
 
 _GPU_BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "HIP", "SYCL", "OpenCL", "CANN", "MUSA")
@@ -91,7 +87,7 @@ class LoadedModel:
         self._cancel = cancel
         threads = options.threads or default_threads()
         started = time.perf_counter()
-        self.llm = _load_llama(options, threads, cancel, emit, req)
+        self.llm, self.exact_layout = _load_llama(options, threads, cancel, emit, req)
         self.load_ms = (time.perf_counter() - started) * 1000
         # Keep the ctypes callback alive as long as the context: llama.cpp holds a raw pointer.
         self._abort_cb = llama_cpp.ggml_abort_callback(lambda _data: cancel.is_set())
@@ -102,16 +98,16 @@ class LoadedModel:
         self._n_vocab = int(self.llm.n_vocab())
         self._normalizer = LogNormalizer(self._n_vocab)
         self._speculative = SpeculativeDecoder(self.llm)
-        # Batched work is used only where it is exact (see EXACT_UBATCH). Speculative
-        # verification runs on this context, so it needs flash attention here. Scoring runs in
-        # the scorer's own context, always with flash attention, one text or many alike; but
-        # sequences sharing a prefix's cells gave other logits (0.5-0.9) on Gemma 3's
-        # sliding-window cache, so such models score here, one text at a time.
-        # Gemma 3 (sliding window) also decoded other text speculatively than plainly with
-        # flash attention (1 of its first 2 test prompts), so it decodes plainly too.
+        # Batched work is used only where it gives each token the logits it gets alone: the
+        # exact layout (`LoadOptions.exact_batches`, applied on the CPU), quantized weights
+        # (F16 weights are multiplied by another kernel in a batch) and no sliding window
+        # (Gemma 3's cache gave other logits to passes of 11+ tokens even in this layout).
+        # Scoring runs in the scorer's own context, with flash attention (in passes of 32
+        # where the layout is not the exact one); a model that cannot share a prefix's cells
+        # exactly scores here, one text at a time.
         invariant = _batch_invariant_weights(self.llm.metadata)
         swa = int(llama_cpp.llama_model_n_swa(self.llm._model.model))
-        self.exact_batches = options.flash_attn and invariant and swa == 0
+        self.exact_batches = self.exact_layout and invariant and swa == 0
         self.shares_prefix_exactly = invariant and swa == 0
         self._scorer: BatchScorer | None = None  # made on the first batch: its own context
 
@@ -329,7 +325,7 @@ class LoadedModel:
             parallel=parallel,
             n_ctx=n_ctx,
             abort_callback=self._abort_cb,
-            exact_pass=EXACT_UBATCH,
+            exact_pass=self.llm.n_batch if self.exact_layout else EXACT_UBATCH,
         )
         return self._scorer
 
@@ -431,13 +427,7 @@ class LoadedModel:
             reused += 1
         # The last prompt token is always evaluated: sampling needs its fresh logits.
         reused = min(reused, len(tokens) - 1)
-        step = llm.n_batch
-        starts = list(range(reused, len(tokens), step))
-        if self.exact_batches and len(tokens) - 1 > reused:
-            # The last token alone: its logits (the first answer token) must not depend on
-            # whether the prompt before it was cached (a large pass rounds differently), or a
-            # plain and a speculative answer after one another could start differently.
-            starts = [*range(reused, len(tokens) - 1, step), len(tokens) - 1]
+        starts = list(range(reused, len(tokens), llm.n_batch))
         llm.n_tokens = reused
         emit(
             {"ev": p.EV_PREFILL, "id": req, "done": reused, "total": len(tokens), "cached": reused}
@@ -554,6 +544,22 @@ def _grammar(request: GenerateRequest) -> LlamaGrammar | None:
 _FLOAT_FILE_TYPES = {0, 1, 32}
 
 
+# See `LoadOptions.exact_batches`: mixed K and V types keep llama.cpp's CPU flash attention on
+# the kernel that gives a token the same logits in any pass.
+_EXACT_LAYOUT: dict[str, Any] = {
+    "flash_attn": True,
+    "type_k": llama_cpp.GGML_TYPE_F16,
+    "type_v": llama_cpp.GGML_TYPE_Q8_0,
+}
+
+
+def _exact_layout(options: LoadOptions) -> bool:
+    """Whether the context is laid out for exact batches: asked for, and the model runs on the
+    CPU (a GPU's kernels are another matter; mixed K/V types may not even run there)."""
+    on_gpu = options.gpu_layers != 0 and llama_cpp.llama_supports_gpu_offload()
+    return options.exact_batches and not on_gpu
+
+
 def _batch_invariant_weights(meta: dict[str, str]) -> bool:
     try:
         return int(meta["general.file_type"]) not in _FLOAT_FILE_TYPES
@@ -598,7 +604,8 @@ def _load_progress(callback: Callable[[float], bool]) -> Iterator[None]:
 
 def _load_llama(
     options: LoadOptions, threads: int, cancel: threading.Event, emit: Emit, req: int
-) -> llama_cpp.Llama:
+) -> tuple[llama_cpp.Llama, bool]:
+    """The model with its context, and whether the context has the exact layout."""
     last = [-1.0]
 
     def progress(fraction: float) -> bool:
@@ -607,7 +614,7 @@ def _load_llama(
             emit({"ev": p.EV_LOAD_PROGRESS, "id": req, "fraction": round(fraction, 3)})
         return not cancel.is_set()
 
-    try:
+    def load(exact: bool) -> llama_cpp.Llama:
         with _load_progress(progress):
             return llama_cpp.Llama(
                 model_path=options.model_path,
@@ -620,9 +627,21 @@ def _load_llama(
                 seed=options.seed,
                 lora_path=options.lora_path,
                 lora_scale=options.lora_scale,
-                flash_attn=options.flash_attn,
+                **(_EXACT_LAYOUT if exact else {}),
                 verbose=True,  # llama.cpp's own log goes to the engine log: crash evidence
             )
+
+    exact = _exact_layout(options)
+    try:
+        try:
+            return load(exact), exact
+        except ValueError as exc:
+            # The model loaded but the context was refused: a Q8_0 V cache needs attention
+            # heads a multiple of 32 wide (real models' are; tiny test models' may not be).
+            if not exact or cancel.is_set() or "llama_context" not in str(exc):
+                raise
+            print(f"hearth: exact layout refused ({exc}); llama.cpp's defaults", file=sys.stderr)
+            return load(False), False
     except (ValueError, RuntimeError) as exc:
         if cancel.is_set():
             raise _Cancelled() from None

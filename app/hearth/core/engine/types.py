@@ -20,11 +20,16 @@ class LoadOptions:
     # A LoRA adapter applied on top (llama-cpp-python then reads the model without mmap).
     lora_path: str | None = None
     lora_scale: float = 1.0
-    # Flash attention for generation. On: speculative decoding is exact (batched tokens get the
-    # logits single tokens get, to the bit), so `speculative` requests use it; but plain decode
-    # measured ~10% slower on this CPU (1B shape), so it is off by default and speculative
-    # requests then decode plainly. Scoring always uses flash attention in its own context.
-    flash_attn: bool = False
+    # On the CPU, lay the context out so that batching never changes a token's logits: flash
+    # attention with an F16 K cache and a Q8_0 V cache. llama.cpp 0.3.36's CPU flash attention
+    # has two faster kernels that round differently (a split-KV one for a single token once the
+    # cache spans 512+ cells, a tiled one for passes of 64+ tokens); both need K and V of the
+    # same F16/F32 type, so mixed types keep every pass on the one exact kernel. Speculative
+    # decoding and batched scoring are used only where this holds. Decode measured as fast as
+    # llama.cpp's default layout (1B shape 13.74 vs 13.74 tokens/s; docs/benchmarks.md), the V
+    # cache takes half the memory. Off: llama.cpp's defaults (and no speculation). A GPU keeps
+    # its defaults either way.
+    exact_batches: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
