@@ -2,6 +2,7 @@
 
     uv run python -m bench [--json] [--shape llama32-1b] [--quant Q4_K_M] [--repeat 3]
     uv run python -m bench tasks|classify-batch|speculative ...   (see bench/tasks.py)
+    uv run python -m bench first-token [--model PATH] [--repeat 3]   (see bench/first_token.py)
 
 Runs from a source checkout (it uses tests/gguf_factory.py). Everything that loads llama.cpp
 (quantizing the model, the in-process baseline) runs in child processes, so this process, like
@@ -67,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import tasks
 
         return tasks.main(argv)
+    if argv and argv[0] == "first-token":
+        from bench import first_token
+
+        return first_token.main(argv[1:])
     args = parser().parse_args(argv)
     if args.model is not None:
         if not args.model.is_file():

@@ -108,17 +108,24 @@ def run_app(argv: list[str] | None = None) -> int:
         )
     qt_app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(qt_app, QApplication)
+    open_app(qt_app, Paths.from_environment())
+    return qt_app.exec()
+
+
+def open_app(qt_app: QApplication, paths: Paths) -> HearthApp:
+    """Everything `hearth` does before its event loop runs: the window shown, the model
+    loading. bench/first_token.py measures launch to first token through this same function."""
     qt_app.setApplicationName("Hearth")
     qt_app.setApplicationVersion(app_version())
     from hearth.gui.translations import install_translations
 
     install_translations(qt_app)  # before any widget: texts are translated when set
-    app = HearthApp(Paths.from_environment())
+    app = HearthApp(paths)
     qt_app.aboutToQuit.connect(app.shutdown)
     app.window.show()
     app.window.show_welcome_if_needed()
     app.warm_up()
-    return qt_app.exec()
+    return app
 
 
 def screenshot_app(
