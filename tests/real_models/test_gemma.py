@@ -1,6 +1,6 @@
 """Gemma 3 270M (base, no chat template, Gemma vocabulary): Hearth's fallback renders for it.
 
-Kept to two cheap tests: a base model rambles, and its 262k-token vocabulary makes every
+Kept to three cheap tests: a base model rambles, and its 262k-token vocabulary makes every
 grammar-constrained token slow, so the tier stays a few minutes."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 
 from hearth.core.engine.client import EngineClient
+from hearth.core.engine.messages import Message
+from hearth.core.engine.types import GenerateRequest, GenerationResult
 from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.task import TaskSink
 
@@ -41,3 +43,23 @@ def test_label_probabilities_of_a_base_model_are_a_distribution(gemma: EngineCli
     assert math.isclose(sum(probabilities.values()), 1.0, abs_tol=1e-4)
     assert result.output in probabilities
     assert result.details["form"] == "names"  # the default for labels with distinct first words
+
+
+def test_speculative_decoding_gives_the_plain_text_on_a_sliding_window_k_quant_model(
+    gemma: EngineClient,
+) -> None:
+    # Gemma 3 (Q4_K_M, sliding-window attention): verification passes of up to 7 tokens stay
+    # on the kernels a single token gets; with longer passes this diverged at the first token.
+    text = "The cat sat on the mat. The cat sat on the mat. The dog sat on the mat."
+    messages = (Message("user", f"Repeat this text exactly:\n\n{text}"),)
+
+    def ask(speculative: bool) -> GenerationResult:
+        request = GenerateRequest(
+            messages, max_tokens=40, temperature=0.0, speculative=speculative, logprobs=True
+        )
+        return gemma.complete(request)
+
+    plain, fast = ask(False), ask(True)
+    assert fast.text == plain.text
+    assert fast.token_logprobs == plain.token_logprobs
+    assert fast.stats.draft_tokens > 0  # speculation ran, not the plain path

@@ -1,3 +1,3 @@
-from tests.quantized_model import tiny_q4_model
+from tests.quantized_model import small_q4k_model, tiny_q4_model
 
-__all__ = ["tiny_q4_model"]
+__all__ = ["small_q4k_model", "tiny_q4_model"]

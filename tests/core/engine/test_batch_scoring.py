@@ -26,10 +26,12 @@ TEXTS = [
 ]
 
 
-@pytest.fixture
-def engine(hearth_home: Path, tiny_q4_model: Path) -> Iterator[EngineClient]:
+@pytest.fixture(params=["tiny_q4_model", "small_q4k_model"])
+def engine(hearth_home: Path, request: pytest.FixtureRequest) -> Iterator[EngineClient]:
+    # Q4_1, and Q4_K_M (whose weights llama.cpp multiplies with another kernel from 8 tokens on)
+    model: Path = request.getfixturevalue(request.param)
     client = EngineClient(host_command(), log_dir=hearth_home / "logs")
-    client.load(LoadOptions(str(tiny_q4_model), context_size=1024, threads=1))
+    client.load(LoadOptions(str(model), context_size=1024, threads=1))
     yield client
     client.close()
 
@@ -48,7 +50,7 @@ def test_batch_gives_the_one_at_a_time_probabilities(engine: EngineClient, paral
     for one, many in zip(alone, together, strict=True):
         assert len(many.logprobs) == 5
         assert max(range(5), key=lambda i: many.logprobs[i]) == max(range(5), key=lambda i: one[i])
-        # Flash attention with micro-batches under 64 tokens: the same logits to the bit.
+        # The exact layout, and passes of 8+ tokens: the same logits to the bit.
         assert many.logprobs == one
         # The label list was computed once, for every text.
         assert 0 < many.stats.cached_prompt_tokens < many.stats.prompt_tokens
@@ -94,3 +96,16 @@ def test_f16_weights_are_scored_one_at_a_time(hearth_home: Path, tiny_model: Pat
             assert many.logprobs == pytest.approx(client.score(request).logprobs, abs=1e-3)
     finally:
         client.close()
+
+
+def test_a_text_scored_again_from_the_cache_gets_the_same_probabilities(
+    engine: EngineClient,
+) -> None:
+    # The second time the whole prompt is cached: a 1-token pass, which on K-quant weights
+    # llama.cpp multiplies with another kernel than a longer one (0.05 apart on the 1B shape)
+    # unless the scorer recomputes enough cached tokens (batch_scorer.MIN_PASS).
+    first, other = requests()[0], requests()[1]
+    cold = engine.score(first).logprobs
+    assert engine.score(first).logprobs == cold
+    engine.score(other)
+    assert engine.score_batch([other, first], parallel=2)[1].logprobs == cold

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from hearth.core.engine.batch_scorer import shared_prefix
+from hearth.core.engine.kernels import TILED_FROM_TOKENS
 from hearth.core.engine.log_probs import LogNormalizer, NonFiniteLogits
 from hearth.core.engine.prompt_lookup import PromptLookup
 
@@ -33,19 +34,40 @@ def test_no_match_no_draft() -> None:
     assert lookup.draft(10) == []
 
 
-def test_backs_off_after_rejections_and_grows_after_acceptance() -> None:
-    lookup = PromptLookup([*range(40), 0, 1], max_draft=10)
-    first = lookup.draft(100)
-    assert first == [2, 3, 4, 5]
-    lookup.record(len(first), len(first))
-    assert len(lookup.draft(100)) == 8  # doubled
-    lookup.record(8, 0)  # wholly rejected: pause one draft
-    assert lookup.draft(100) == []
-    assert lookup.draft(100) != []
-    lookup.record(4, 0)  # rejected again: the pause doubles
-    assert [lookup.draft(100) for _ in range(2)] == [[], []]
+def test_longer_drafts_while_accepted_and_probes_that_pause_longer_when_not() -> None:
+    lookup = PromptLookup([*range(40), 0, 1], max_draft=6)
+    lengths = []
+    for _ in range(8):
+        drafted = lookup.draft(100)
+        assert drafted == [2, 3, 4, 5, 6, 7][: len(drafted)]
+        lengths.append(len(drafted))
+        lookup.record(len(drafted), len(drafted))
+    assert lengths == sorted(lengths)  # grows while kept
+    assert lengths[0] < lengths[-1] == 6
+    for _ in range(3):
+        lookup.record(6, 0)  # wholly rejected, again and again
+    probe = lookup.draft(100)
+    assert len(probe) <= 1
+    pauses = []
+    for _ in range(4):
+        lookup.record(1, 0)
+        gap = 0
+        while not lookup.draft(100):
+            gap += 1
+        pauses.append(gap)
+    assert pauses == sorted(pauses)  # each miss pauses longer
+    assert pauses[-1] > pauses[0]
+    lookup.record(1, 1)  # a kept probe: drafting resumes at once
     assert lookup.draft(100) != []
     assert len(lookup.draft(3)) <= 3  # never past the room left in the context
+
+
+def test_never_more_drafts_than_the_single_token_kernels_verify() -> None:
+    lookup = PromptLookup([*range(100), 0, 1])
+    for _ in range(20):
+        drafted = lookup.draft(100)
+        lookup.record(len(drafted), len(drafted))
+    assert len(lookup.draft(100)) == TILED_FROM_TOKENS - 2  # a pass of 7: pending + 6
 
 
 def test_log_norm_matches_logaddexp_and_catches_nan_and_inf() -> None:

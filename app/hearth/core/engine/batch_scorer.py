@@ -21,9 +21,15 @@ from typing import Any
 import llama_cpp
 import numpy as np
 
+from hearth.core.engine.kernels import TILED_FROM_TOKENS
 from hearth.core.engine.log_probs import Row
 
 MAX_PARALLEL = 64
+# Every pass has at least this many tokens (`kernels`: K-quant weights are multiplied by
+# another kernel in shorter passes; a label's probability moved by 0.05 on the 1B shape when a
+# cached text was scored again in a 1-token pass). Cached tokens are recomputed where a pass
+# would be shorter, so a text's probabilities do not depend on what was cached or batched with it.
+MIN_PASS = TILED_FROM_TOKENS
 
 
 def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -62,9 +68,10 @@ class BatchScorer:
         self.n_ctx = n_ctx
         self.n_batch = int(llm.n_batch)
         self._n_vocab = int(llm.n_vocab())
-        # The main context's settings (threads, KV types), with flash attention and passes of
-        # `exact_pass` tokens (`host.EXACT_UBATCH`): a text then gets, to the bit, the same
-        # logits whichever texts share its pass, and whatever prefix was cached before.
+        # The main context's settings (threads, KV types: the exact layout on the CPU), with
+        # flash attention and micro-batches of `exact_pass` tokens (the whole batch in the
+        # exact layout, `host.EXACT_UBATCH` otherwise): with MIN_PASS, a text then gets the
+        # same logits whichever texts share its pass and whatever prefix was cached before.
         params = llama_cpp.llama_context_params.from_buffer_copy(llm.context_params)
         params.n_ctx = n_ctx
         params.n_batch = self.n_batch
@@ -101,6 +108,8 @@ class BatchScorer:
         n = shared_prefix(prompts)
         prefix = list(prompts[0][:n]) if prompts else []
         reused = common_prefix(self._prefix, prefix)
+        if 0 < n - reused < MIN_PASS:
+            reused = max(0, n - MIN_PASS)
         llama_cpp.llama_memory_seq_rm(self._memory, 0, reused, -1)
         self._prefix = prefix[:reused]
         self._submit([(t, reused + i, 0, -1) for i, t in enumerate(prefix[reused:])], on_logits)
@@ -108,13 +117,19 @@ class BatchScorer:
         for group in self._groups(prompts, n):
             if cancelled():
                 return reused
+            # A pass too short for MIN_PASS recomputes the first text's last prefix tokens.
+            short = max(0, MIN_PASS - sum(len(prompts[i]) - n for i in group))
             entries: list[tuple[int, int, int, int]] = []
             for seq, index in enumerate(group, start=1):
+                start = max(0, n - short) if seq == 1 else n
                 llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
                 llama_cpp.llama_memory_seq_cp(self._memory, 0, seq, -1, -1)
-                own = prompts[index][n:]
+                llama_cpp.llama_memory_seq_rm(self._memory, seq, start, -1)
+                own = prompts[index][start:]
                 last = len(own) - 1
-                entries += [(t, n + i, seq, index if i == last else -1) for i, t in enumerate(own)]
+                entries += [
+                    (t, start + i, seq, index if i == last else -1) for i, t in enumerate(own)
+                ]
             self._submit(entries, on_logits)
         for seq in range(1, self.parallel + 1):
             llama_cpp.llama_memory_seq_rm(self._memory, seq, -1, -1)
@@ -123,7 +138,7 @@ class BatchScorer:
     def _score_one(self, prompt: Sequence[int], on_logits: Callable[[int, Row], None]) -> int:
         """One text in sequence 0 itself, after the part of it already cached: one decode,
         as in the main context (a decode call costs most on a loaded CPU)."""
-        reused = min(common_prefix(self._prefix, prompt), len(prompt) - 1)
+        reused = max(0, min(common_prefix(self._prefix, prompt), len(prompt) - MIN_PASS))
         llama_cpp.llama_memory_seq_rm(self._memory, 0, reused, -1)
         self._prefix = list(prompt[:reused])
         last = len(prompt) - 1
@@ -152,9 +167,14 @@ class BatchScorer:
     ) -> None:
         """Decode (token, position, sequence, prompt index or -1) entries, batch by batch;
         logits are computed only where an index is given."""
+        if not entries:
+            return
         batch = self._batch
-        for start in range(0, len(entries), self.n_batch):
-            chunk = entries[start : start + self.n_batch]
+        starts = list(range(0, len(entries), self.n_batch))
+        if len(starts) > 1 and len(entries) - starts[-1] < MIN_PASS:
+            starts[-1] = len(entries) - MIN_PASS  # the last pass no shorter than MIN_PASS
+        for start, end in zip(starts, [*starts[1:], len(entries)], strict=True):
+            chunk = entries[start:end]
             outputs: list[tuple[int, int]] = []
             batch.n_tokens = len(chunk)
             for i, (token, pos, seq, index) in enumerate(chunk):
@@ -179,4 +199,4 @@ def context_size(prefix: int, longest_own: int, n_batch: int) -> int:
     return -(-need // 256) * 256
 
 
-__all__ = ["MAX_PARALLEL", "BatchScorer", "context_size", "shared_prefix"]
+__all__ = ["MAX_PARALLEL", "MIN_PASS", "BatchScorer", "context_size", "shared_prefix"]

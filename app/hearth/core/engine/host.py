@@ -98,16 +98,17 @@ class LoadedModel:
         self._n_vocab = int(self.llm.n_vocab())
         self._normalizer = LogNormalizer(self._n_vocab)
         self._speculative = SpeculativeDecoder(self.llm)
-        # Batched work is used only where it gives each token the logits it gets alone: the
-        # exact layout (`LoadOptions.exact_batches`, applied on the CPU), quantized weights
-        # (F16 weights are multiplied by another kernel in a batch) and no sliding window
-        # (Gemma 3's cache gave other logits to passes of 11+ tokens even in this layout).
-        # Scoring runs in the scorer's own context, with flash attention (in passes of 32
-        # where the layout is not the exact one); a model that cannot share a prefix's cells
-        # exactly scores here, one text at a time.
+        # Batched work is used only where it gives each token the logits it gets alone
+        # (`kernels`): the exact layout (`LoadOptions.exact_batches`, applied on the CPU) and
+        # quantized weights. Speculative verification then stays under the tiled kernels' line
+        # (passes of up to 7 tokens), which also holds on Gemma 3's sliding-window cache (600
+        # positions, passes of 1-7: the same logits to the bit). Scoring runs in the scorer's
+        # own context; sequences sharing a prefix's cells were not exact on Gemma 3 (0.5-0.9,
+        # measured before the exact layout and not measured since), so a sliding-window model
+        # scores here, one text at a time.
         invariant = _batch_invariant_weights(self.llm.metadata)
         swa = int(llama_cpp.llama_model_n_swa(self.llm._model.model))
-        self.exact_batches = self.exact_layout and invariant and swa == 0
+        self.exact_batches = self.exact_layout and invariant
         self.shares_prefix_exactly = invariant and swa == 0
         self._scorer: BatchScorer | None = None  # made on the first batch: its own context
 

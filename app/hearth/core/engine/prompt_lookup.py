@@ -6,22 +6,40 @@ tokens it wrote, the likeliest continuation is whatever followed the same tokens
 (`speculative.SpeculativeDecoder`); this module only proposes them and decides how many to
 propose, so it needs no model and is tested on plain lists.
 
-How many: a batch of k+1 tokens costs more than one token (on a CPU about an eighth of a
-decoded token per extra position), so rejected drafts are not free. The draft length grows
-while drafts are accepted and the drafter pauses, for exponentially longer, after drafts that
-were wholly rejected: on a prompt the answer does not copy, it soon proposes almost nothing.
+How many: verifying k drafts costs more than decoding one token (each extra token in the pass
+about 0.4 of a decoded one on this project's CPUs, `DRAFT_COST`), so a draft must be likely to
+be kept. The drafter keeps a running estimate of how often a draft token is accepted and
+proposes the length that maximizes the expected tokens per unit of cost; where drafting does
+not pay it still probes with one token now and then, pausing longer after each wholly rejected
+probe, so on an answer that does not copy it soon proposes almost nothing. At most `max_draft`
+(see `kernels`: verification must stay on the single-token kernels).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from hearth.core.engine.kernels import TILED_FROM_TOKENS
+
+# The cost of one more token in a verification pass, in decoded tokens (measured 0.36-0.4 on
+# the 1B shape and SmolLM2: docs/benchmarks.md), and how fast the acceptance estimate moves.
+DRAFT_COST = 0.4
+PRIOR_ACCEPTANCE = 0.6
+SMOOTHING = 0.3
+MAX_PAUSE = 64
+
 
 class PromptLookup:
-    """The token history and an index of where each n-gram was last followed by a token."""
+    """The token history, an index of where each n-gram was last followed by a token, and the
+    adaptive draft length."""
 
     def __init__(
-        self, tokens: Iterable[int], *, min_ngram: int = 2, max_ngram: int = 4, max_draft: int = 10
+        self,
+        tokens: Iterable[int],
+        *,
+        min_ngram: int = 2,
+        max_ngram: int = 4,
+        max_draft: int = TILED_FROM_TOKENS - 2,
     ) -> None:
         if not 1 <= min_ngram <= max_ngram:
             raise ValueError("need 1 <= min_ngram <= max_ngram")
@@ -33,10 +51,9 @@ class PromptLookup:
         self._next: dict[tuple[int, ...], int] = {}
         for token in tokens:
             self.append(token)
-        # Adaptive draft length and back-off (see the module's docstring).
-        self._length = 4
+        self._acceptance = PRIOR_ACCEPTANCE  # per draft token, given the ones before it kept
         self._pause = 0
-        self._penalty = 0
+        self._misses = 0  # wholly rejected probes in a row
 
     def __len__(self) -> int:
         return len(self._tokens)
@@ -67,22 +84,32 @@ class PromptLookup:
         if self._pause > 0:
             self._pause -= 1
             return []
-        return self.lookup(min(self._length, self.max_draft, room))
+        return self.lookup(self._length(min(self.max_draft, room)))
+
+    def _length(self, limit: int) -> int:
+        """The length with the most expected tokens per unit of cost; 1 (a probe) when no
+        length pays."""
+        best, best_value = 1, 1.0
+        expected, kept = 1.0, 1.0
+        for k in range(1, limit + 1):
+            kept *= self._acceptance
+            expected += kept
+            value = expected / (1 + DRAFT_COST * k)
+            if value > best_value:
+                best, best_value = k, value
+        return min(best, limit)
 
     def record(self, proposed: int, accepted: int) -> None:
-        """How the last drafts fared: adapts the length and the pause."""
+        """How the last drafts fared: updates the acceptance estimate and the pause."""
         if proposed == 0:
             return
-        if accepted == proposed:
-            self._length = min(self._length * 2, self.max_draft)
-            self._penalty = 0
-        elif accepted > 0:
-            self._length = max(2, accepted + 1)
-            self._penalty = 0
-        else:
-            self._length = max(1, self._length // 2)
-            self._penalty = min(self._penalty * 2 or 1, 64)
-            self._pause = self._penalty
+        trials = accepted + (1 if accepted < proposed else 0)
+        self._acceptance += SMOOTHING * (accepted / trials - self._acceptance)
+        if accepted > 0:
+            self._misses = 0
+        elif self._acceptance < DRAFT_COST:
+            self._misses += 1
+            self._pause = min(2**self._misses, MAX_PAUSE)
 
 
 __all__ = ["PromptLookup"]
