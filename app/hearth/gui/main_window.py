@@ -468,7 +468,11 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_text(self, text: str) -> None:
+        first = not self._answer.strip() and not self._pending.strip()
         self._pending += text
+        if first:
+            # The first words go on screen at once; the timer batches the rest.
+            self._paint()
         self.text_received.emit()
 
     def _paint(self) -> None:
