@@ -59,11 +59,13 @@ TEXT = (
 def child(args: argparse.Namespace) -> int:
     from hearth import cli
     from hearth.core.engine.client import EngineClient
+    from hearth.core.tasks.runner import TaskRunner
     from hearth.gui import app as gui_app
 
     probe = Probe(args)
     probe.mark("imported")
     watch_engine(EngineClient, probe.engine)
+    watch_runner(TaskRunner, probe.engine)
     open_app = gui_app.open_app
 
     def probed_open_app(qt_app: Any, paths: Any) -> Any:
@@ -207,6 +209,12 @@ class Probe:
         marks.update({k: v for k, v in self.engine.items() if k.startswith("engine_")})
         ordered = sorted(marks.items(), key=lambda kv: kv[1])
         report["marks_ms"] = {k: round((v - LAUNCHED) * 1000, 1) for k, v in ordered}
+        report["prompt_tokens"] = self.engine.get("prompt_tokens")
+        report["cached_prompt_tokens"] = self.engine.get("cached_prompt_tokens")
+        prefill_s = marks.get("engine_prefill_done", 0) - marks.get("engine_prefill_started", 0)
+        computed = (report["prompt_tokens"] or 0) - (report["cached_prompt_tokens"] or 0)
+        if prefill_s > 0 and computed > 0:
+            report["prefill_tokens_per_s"] = round(computed / prefill_s, 1)
         report["loads"] = self.engine["loads"]
         report["load_calls"] = self.engine["load_calls"]
         report["banner"] = self.window.banner.problems()
@@ -215,6 +223,18 @@ class Probe:
         report["report_printed"] = True
         self.window.close()
         self.qt_app.exit(1 if "error" in report else 0)
+
+
+def watch_runner(runner: Any, marks: dict[str, Any]) -> None:
+    """Record when the first load was asked for: the model file is checked before the engine
+    host is started."""
+    load = runner.load
+
+    def _load(self: Any, *args: Any, **kwargs: Any) -> Any:
+        marks.setdefault("engine_runner_load_called", time.time())
+        return load(self, *args, **kwargs)
+
+    runner.load = _load
 
 
 def watch_engine(client: Any, marks: dict[str, Any]) -> None:
@@ -254,6 +274,8 @@ def watch_engine(client: Any, marks: dict[str, Any]) -> None:
             kind = type(event).__name__
             if kind == "PrefillProgress":
                 marks.setdefault("engine_prefill_started", time.time())
+                marks.setdefault("prompt_tokens", event.total)
+                marks.setdefault("cached_prompt_tokens", event.cached)
                 if event.done == event.total:
                     marks.setdefault("engine_prefill_done", time.time())
             elif kind == "TokenText":
@@ -266,7 +288,7 @@ def watch_engine(client: Any, marks: dict[str, Any]) -> None:
     client.count_tokens = _count_tokens
 
 
-def derived(marks: dict[str, float]) -> dict[str, float | None]:
+def derived(marks: dict[str, float]) -> dict[str, Any]:
     at = {"launched": LAUNCHED, **marks}
 
     def span(start: str, end: str) -> float | None:
@@ -275,7 +297,19 @@ def derived(marks: dict[str, float]) -> dict[str, float | None]:
         return round((at[end] - at[start]) * 1000, 1)
 
     first = "first_token_painted"
+    # Where the time went, step by step along the path to the first token.
+    steps = (
+        ("interpreter_and_imports", "launched", "imported"),
+        ("window_built_and_shown", "imported", "window_shown"),
+        ("model_file_check_before_host", "engine_runner_load_called", "engine_host_spawn"),
+        ("engine_host_start", "engine_host_spawn", "engine_host_ready"),
+        ("model_load", "engine_host_ready", "engine_load_returned"),
+        ("prompt_prefill", "engine_prefill_started", "engine_prefill_done"),
+        ("first_token_decode", "engine_prefill_done", "engine_first_token"),
+        ("token_to_screen", "engine_first_token", first),
+    )
     return {
+        "breakdown_ms": {name: span(start, end) for name, start, end in steps},
         "launch_to_first_token_ms": span("launched", first),
         "shown_to_first_token_ms": span("window_shown", first),
         "submit_to_first_token_ms": span("submitted", first),
@@ -373,8 +407,12 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "submit_to_first_token_ms",
         "launch_to_shown_ms",
         "loaded_to_first_token_ms",
+        "prompt_tokens",
+        "prefill_tokens_per_s",
     )
     summary: dict[str, Any] = {k: median_of(good, k) for k in keys}
+    steps = [r["breakdown_ms"] for r in good]
+    summary["breakdown_ms"] = {k: median_of(steps, k) for k in (steps[0] if steps else {})}
     marks = sorted({m for r in good for m in r["marks_ms"]})
     summary["marks_ms"] = {m: median_of([r["marks_ms"] for r in good], m) for m in marks}
     summary["marks_ms"] = dict(sorted(summary["marks_ms"].items(), key=lambda kv: kv[1] or 0))

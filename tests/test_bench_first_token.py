@@ -66,6 +66,8 @@ def test_launch_to_first_token_is_measured_in_order_on_the_apps_own_preload(
         assert run["shown_to_first_token_ms"] < run["launch_to_first_token_ms"]
         assert run["launch_to_shown_ms"] < run["launch_to_first_token_ms"]
         assert len(run["load_average_1m"]) == 2, variant
+        assert run["prompt_tokens"] > 0, run
+        assert all(step is not None and step >= 0 for step in run["breakdown_ms"].values()), run
     # At once: sent before the load was done, it waited for the warm-up's load.
     assert runs["at-once"]["loaded_before_submit"] is False
     # After typing: sent 1.5 s after the window was shown (the load may or may not be done
