@@ -3,6 +3,7 @@
     uv run python -m bench tasks [--model M] [--repeat 3]   (task path vs plain)
     uv run python -m bench classify-batch [--model M] [--parallel 8] [--repeat 3]
     uv run python -m bench speculative [--model smollm2|gemma3|PATH] [--repeat 3]
+    uv run python -m bench cli-rewrite [--model PATH] [--repeat 3]    (`hearth run rewrite`)
 
 `tasks`: what a rewrite sends (the model's own chat template, confidence on: per-token
 log-probabilities) through the engine host, against the plain in-process loop on the same
@@ -10,7 +11,9 @@ prompt, alternating. `classify-batch`: 64 short texts through `Classify.build_re
 one at a time (today's --parallel 1) vs `score_batch(parallel=N)`; labels must agree.
 `speculative`: greedy decode with and without prompt-lookup drafts (both in the engine's exact
 layout, `LoadOptions.exact_batches`), on a proofread that copies the text and on a prompt whose
-answer does not.
+answer does not. `cli-rewrite`: `hearth run rewrite` as a user runs it (a fresh process per run,
+the proofread style, confidence on, its default decoding), its --json decode speed against the
+plain loop on a prompt of the same length in the same run, alternating.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ import argparse
 import importlib.resources
 import json
 import math
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -43,6 +49,14 @@ PROOFREAD = (
 )
 PROOF_SYSTEM = (
     "Correct the spelling and grammar of the user's text. Reply with the corrected text only."
+)
+# A proofread that copies the text: two slips in a plain business e-mail.
+EMAIL = (
+    "Hi Sarah, thank you for sending the report on friday. I have read it carefully and I "
+    "think the numbers for the third quarter look good, but the section about the new office "
+    "needs more detail. Could you add the costs for the furniture and the move itself? We also "
+    "need a short paragraph about the timeline, because the board will ask when the team can "
+    "start working there. Please send me your changes by tuesday evening. Best regards, Tom"
 )
 STORY = "Write a short story about a lighthouse keeper who finds a message in a bottle."
 SUBJECTS = ["invoice", "password", "crash", "refund", "login", "office", "update", "thanks"]
@@ -164,6 +178,8 @@ def speculative(args: argparse.Namespace, logs: str) -> dict[str, Any]:
     engine = engine_for(model_path(args.model), args.threads, logs)
     cases = {
         "copying_proofread": (Message("system", PROOF_SYSTEM), Message("user", PROOFREAD)),
+        "few_errors_proofread": (Message("system", PROOF_SYSTEM), Message("user", EMAIL)),
+        "verbatim_copy": (Message("user", f"Repeat this text exactly:\n\n{EMAIL}"),),
         "non_copying_story": (Message("user", STORY),),
     }
     out: dict[str, Any] = {}
@@ -199,6 +215,46 @@ def speculative(args: argparse.Namespace, logs: str) -> dict[str, Any]:
     return out
 
 
+def cli_rewrite(args: argparse.Namespace, logs: str) -> dict[str, Any]:
+    model = model_path(args.model)
+    baseline = Baseline()
+    baseline.ask(op="load", model=str(model), context=4096, batch=512, threads=args.threads)
+    env = {**os.environ, "HEARTH_HOME": logs}
+    command = [sys.executable, "-m", "hearth", "run", "rewrite", "--model", str(model), "--json"]
+    hearth: list[dict[str, Any]] = []
+    plain: list[float] = []
+    try:
+        for i in range(args.repeat + 1):
+            text = f"({uuid.uuid4().hex[:6]}) {PROOFREAD}"
+            for path in ("hearth", "plain") if i % 2 == 0 else ("plain", "hearth"):
+                if path == "hearth":
+                    done = subprocess.run(
+                        command, input=text, capture_output=True, text=True, env=env, check=False
+                    )
+                    if done.returncode != 0:
+                        raise SystemExit(f"hearth run failed: {done.stderr.strip()[-400:]}")
+                    hearth.append(json.loads(done.stdout)["timings"])
+                else:
+                    # As many tokens as Hearth's answer had (the last one, or 64 at first).
+                    n = int(hearth[-1]["output_tokens"]) if hearth else 64
+                    ask = f"{PROOF_SYSTEM}\n\nText:\n\n{text}"
+                    answer = baseline.ask(op="generate", text=ask, max_tokens=n, temperature=0.0)
+                    plain.append(float(answer["decode_tokens_per_s"]))
+    finally:
+        baseline.close()
+    ours = [float(t["decode_tokens_per_s"]) for t in hearth[1:]]  # the first pair warms up
+    theirs = plain[1:]
+    h, b = statistics.median(ours), statistics.median(theirs)
+    return {
+        "hearth_run_rewrite_decode_tokens_per_s": h,
+        "plain_decode_tokens_per_s": b,
+        "ratio": h / b,
+        "runs": [{"hearth": x, "plain": y} for x, y in zip(ours, theirs, strict=True)],
+        "output_tokens": [int(t["output_tokens"]) for t in hearth[1:]],
+        "hearth_ttft_ms": statistics.median(float(t["ttft_ms"]) for t in hearth[1:]),
+    }
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench " + argv[0])
     parser.add_argument("--model", default="smollm2", help="smollm2, gemma3 or a GGUF path")
@@ -206,7 +262,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--parallel", type=int, default=8)
     args = parser.parse_args(argv[1:])
-    run = {"tasks": tasks, "classify-batch": classify_batch, "speculative": speculative}[argv[0]]
+    run = {
+        "tasks": tasks,
+        "classify-batch": classify_batch,
+        "speculative": speculative,
+        "cli-rewrite": cli_rewrite,
+    }[argv[0]]
     with tempfile.TemporaryDirectory() as logs:
         report = run(args, logs)
     report = {"command": "python -m bench " + " ".join(argv), "model": args.model, **report}
