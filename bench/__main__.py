@@ -1,7 +1,7 @@
 """`python -m bench`: every performance figure in one run, each next to its baseline.
 
     uv run python -m bench [--json] [--shape llama32-1b] [--quant Q4_K_M] [--repeat 3]
-    uv run python -m bench tasks|classify-batch|speculative ...   (see bench/tasks.py)
+    uv run python -m bench tasks|classify-batch|speculative|cli-rewrite ...   (bench/tasks.py)
     uv run python -m bench first-token [--model PATH] [--repeat 3]   (see bench/first_token.py)
 
 Runs from a source checkout (it uses tests/gguf_factory.py). Everything that loads llama.cpp
@@ -64,7 +64,7 @@ def real_shape_model(cache: Path, shape: str, quant: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("tasks", "classify-batch", "speculative"):
+    if argv and argv[0] in ("tasks", "classify-batch", "speculative", "cli-rewrite"):
         from bench import tasks
 
         return tasks.main(argv)
