@@ -1,22 +1,27 @@
-"""Launch to first token: start the desktop app, run a task as a user would, and time the
-first answer token painted in the window.
+"""Launch to first token of the desktop app, measured as a user meets it.
 
     uv run python -m bench first-token [--model PATH] [--repeat 3] [--tasks rewrite,summarize]
-                                       [--variants at-once,after-typing] [--screenshot PNG]
+        [--variants at-once,after-typing] [--sequences app[,prespawn]] [--threads N]
+        [--screenshot PNG]
 
-The parent makes a Hearth home of its own (settings pointing at the model), reads the model
-file once so the page cache is warm, then starts this module as a fresh process per run with
-HEARTH_BENCH_LAUNCHED set to its clock at launch, so interpreter start, imports and building
-the window count. The child opens the app through `hearth.gui.app.open_app`, the function
-`hearth` itself runs, so the model is loaded by the app's own warm-up, never by the probe. As
-soon as the window is shown ("at-once", the first turn of the event loop) or 1.5 s later
-("after-typing": a user pasting and choosing), it puts the text in the input, picks the task
-and style and triggers the window's own Run action. The first token counts when the answer
-view paints with text in it (a paint event of its viewport, in the GUI thread); then it stops
-the job and prints one JSON object of timestamps in milliseconds since launch.
+The parent makes a Hearth home of its own (settings pointing at the model; default the 1B-shape
+Q4_K_M model), reads the model file once so the page cache is warm, makes one launch that is
+not counted (Python's files, the home's databases), then starts this module as a fresh process
+per run with HEARTH_BENCH_LAUNCHED set to its clock at launch, so interpreter start, imports and
+building the window count. The child runs the `hearth` command itself (`hearth.cli.main([])`:
+its crash log, display check, `run_app`, event loop), so the model is loaded by the app's own
+warm-up, never by the probe; the probe joins where `open_app` returns. As soon as the window is
+shown ("at-once", the first turn of the event loop) or 1.5 s later ("after-typing": a user
+pasting and choosing), it puts the text (121 words) in the input, picks the task and style and
+triggers the window's own Run action. The first token counts when a part of the answer pane
+paints with text in it (a paint event, in the GUI thread); then it stops the job and prints one
+JSON object of timestamps in milliseconds since launch, and the steps between them.
 
-The probe only watches the engine (class-level wrappers around EngineClient's host start and
-load record when they return, and whether a load really loaded or found the model there).
+The probe only watches: class-level wrappers around TaskRunner.load and EngineClient's host
+start, load, token count and generation record when each began or returned, and whether a load
+really loaded or found the model there already (a reload would show as `loads` > 1). The
+`prespawn` sequence is an experiment, not an app feature: the probe starts the engine host
+before Qt and the window's modules are imported and hands it to the app's engine client.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ LAUNCHED = float(os.environ.get("HEARTH_BENCH_LAUNCHED", time.time()))
 ROOT = Path(__file__).resolve().parent.parent
 TASKS = {"rewrite": "proofread", "summarize": "summary"}
 VARIANTS = {"at-once": 0.0, "after-typing": 1.5}
-SEQUENCES = ("app", "warm-after-show")
+SEQUENCES = ("app", "prespawn")
 # 121 words with a few mistakes, as a user pastes a paragraph to proofread or summarize.
 TEXT = (
     "Our team met on tuesday to review the launch plan for the new booking system. "
@@ -57,6 +62,8 @@ TEXT = (
 
 
 def child(args: argparse.Namespace) -> int:
+    # The experiment: the engine host starts before Qt and the window's modules are imported.
+    early = prespawn_host() if args.sequence == "prespawn" else None
     from hearth import cli
     from hearth.core.engine.client import EngineClient
     from hearth.core.tasks.runner import TaskRunner
@@ -64,12 +71,14 @@ def child(args: argparse.Namespace) -> int:
 
     probe = Probe(args)
     probe.mark("imported")
+    if early is not None:
+        adopt_early_host(EngineClient, early)
     watch_engine(EngineClient, probe.engine)
     watch_runner(TaskRunner, probe.engine)
     open_app = gui_app.open_app
 
     def probed_open_app(qt_app: Any, paths: Any) -> Any:
-        app = open_app(qt_app, paths) if args.sequence == "app" else open_app_before(qt_app, paths)
+        app = open_app(qt_app, paths)
         probe.mark("open_app_returned")
         probe.attach(app, qt_app)
         return app
@@ -80,22 +89,36 @@ def child(args: argparse.Namespace) -> int:
     return int(cli.main([]))
 
 
-def open_app_before(qt_app: Any, paths: Any) -> Any:
-    """open_app as it was before the warm-up moved ahead of building the window: build the
-    window, show it, then warm up. Measured beside the app's own order (--sequences)."""
-    from hearth.core.version import app_version
-    from hearth.gui.app import HearthApp
-    from hearth.gui.translations import install_translations
+def prespawn_host() -> Any:
+    """Start the engine host the way EngineClient does (not an app feature: a measurement of
+    what starting it this early would give)."""
+    from hearth.core.engine.client import _HostProcess
+    from hearth.core.engine.launcher import host_command
+    from hearth.core.paths import Paths
 
-    qt_app.setApplicationName("Hearth")
-    qt_app.setApplicationVersion(app_version())
-    install_translations(qt_app)
-    app = HearthApp(paths)
-    qt_app.aboutToQuit.connect(app.shutdown)
-    app.window.show()
-    app.window.show_welcome_if_needed()
-    app.warm_up()
-    return app
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
+    return _HostProcess(host_command(), env, Paths.from_environment().log_dir / "engine-host.log")
+
+
+def adopt_early_host(client: Any, early: Any) -> None:
+    """The app's first engine client takes the host started early instead of starting one."""
+    from hearth.core.engine import protocol
+    from hearth.core.engine.types import HostInfo
+
+    ensure_host = client._ensure_host
+    waiting = [early]
+
+    def _ensure_host(self: Any) -> Any:
+        if self._host is None and waiting:
+            host = waiting.pop()
+            hello = host.read()
+            if hello is not None and hello.get("ev") == protocol.EV_HELLO:
+                self._host, self._host_info = host, HostInfo.from_dict(hello)
+                return host
+            host.stop()
+        return ensure_host(self)
+
+    client._ensure_host = _ensure_host
 
 
 class Probe:
@@ -332,7 +355,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--sequences",
         default="app",
-        help="app: as `hearth` starts now; warm-after-show: the old order (build, show, warm up)",
+        help="app: as `hearth` starts; prespawn: an experiment, the engine host started before "
+        "Qt and the window's modules are imported (app,prespawn measures both)",
     )
     bench.add_argument("--threads", type=int, default=None, help="the settings' threads")
     bench.add_argument("--screenshot", type=Path, default=None, help="PNG of the first run")
@@ -388,7 +412,7 @@ def launch(
             "error": f"exit {done.returncode}: {done.stderr.strip()[-600:]}",
             **(json.loads(lines[-1]) if lines else {}),
         }
-    run = json.loads(lines[-1])
+    run: dict[str, Any] = json.loads(lines[-1])
     run["sequence"] = sequence
     run["load_average_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     return run
