@@ -84,7 +84,7 @@ class HearthApp:
 
     def warm_up(self) -> None:
         """Start the engine (and load the chosen model) now, not at the first request."""
-        self.worker.warm_up()
+        self.window.warm_up()
 
     def shutdown(self) -> None:
         self.window.stop()

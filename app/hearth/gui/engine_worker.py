@@ -40,7 +40,7 @@ class EngineWorker(QObject):
     loaded = Signal(object)  # LoadInfo, after a warm-up load or a request
     cancelled = Signal()
     _submit = Signal(object)
-    _warm_up = Signal(object)
+    _warm_up = Signal(object, object)  # its cancel, the task whose adapter to load (or None)
 
     def __init__(self, assistant: Assistant, ask: AskFactory | None = None) -> None:
         super().__init__()
@@ -58,10 +58,14 @@ class EngineWorker(QObject):
     def submit(self, request: Request) -> None:
         self._submit.emit(request)
 
-    def warm_up(self, _settings: object = None) -> None:
-        """Start the engine host and load the chosen model before the first request."""
-        self._warm_cancel = CancelToken()
-        self._warm_up.emit(self._warm_cancel)
+    def warm_up(self, _settings: object = None, *, task: str | None = None) -> None:
+        """Start the engine host and load the chosen model before the first request, with the
+        LoRA adapter attached to it for `task` (a request for that task then loads nothing).
+        """
+        # One cancel for every warm-up not yet run: closing the window stops them all.
+        if self._warm_cancel.cancelled:
+            self._warm_cancel = CancelToken()
+        self._warm_up.emit(self._warm_cancel, task)
 
     def shutdown(self) -> None:
         """Stop a warm-up load under way (a request's own cancel is the window's), then wait
@@ -70,10 +74,10 @@ class EngineWorker(QObject):
         self._thread.quit()
         self._thread.wait()
 
-    @Slot(object)
-    def _prepare(self, cancel: CancelToken) -> None:
+    @Slot(object, object)
+    def _prepare(self, cancel: CancelToken, task: str | None) -> None:
         try:
-            info = self._assistant.warm_up(cancel)
+            info = self._assistant.warm_up(cancel, task=task)
         except HearthError as exc:
             self.warm_up_failed.emit(exc)
         except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread

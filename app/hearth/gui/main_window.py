@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self._answer = ""
         # The local answer while the cloud's replaces it on screen: kept if that is stopped.
         self._local_answer: str | None = None
+        self._warm = False  # the model is loaded ahead of requests (warm_up), for each task
 
         self.setWindowTitle(self.tr("Hearth"))
         self.resize(1100, 700)
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
             self,
             settings=self.current_settings,
             apply_settings=self.apply_settings,
-            warm_up=self._worker.warm_up,
+            warm_up=self.warm_up,
             load_info=lambda: self._load,
             show_problem=self.show_problem,
             notify=self.status.show_message,
@@ -228,6 +229,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.task_bar.currentChanged.connect(self._show_task)
+        self.task_bar.currentChanged.connect(self._task_changed)
         self.run_button.clicked.connect(self.run_task)
         self.run_action.triggered.connect(self.run_task)
         self.stop_button.clicked.connect(self.stop)
@@ -261,6 +263,18 @@ class MainWindow(QMainWindow):
 
     def _show_task(self, index: int) -> None:
         self.options_panel.show_task(str(self.task_bar.tabData(index)))
+
+    def _task_changed(self, _index: int) -> None:
+        if self._warm:
+            # A LoRA adapter attached for this task loads now, not when Run is pressed; with
+            # none, or the same, the load finds the model there and does nothing.
+            self._worker.warm_up(task=self.current_task())
+
+    def warm_up(self, _settings: object = None) -> None:
+        """Load the chosen model now, with what the current task needs (its adapter), and
+        again whenever the task changes."""
+        self._warm = True
+        self._worker.warm_up(task=self.current_task())
 
     # -- state ------------------------------------------------------------------------------
 
