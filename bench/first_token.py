@@ -15,7 +15,9 @@ shown ("at-once", the first turn of the event loop) or 1.5 s later ("after-typin
 pasting and choosing), it puts the text (121 words) in the input, picks the task and style and
 triggers the window's own Run action. The first token counts when a part of the answer pane
 paints with text in it (a paint event, in the GUI thread); then it stops the job and prints one
-JSON object of timestamps in milliseconds since launch, and the steps between them.
+JSON object of timestamps in milliseconds since launch, and the steps between them. The child
+runs offscreen unless HEARTH_BENCH_QPA names another Qt platform (`HEARTH_BENCH_QPA=xcb
+xvfb-run -a uv run python -m bench first-token ...` on a real X server).
 
 The probe only watches: class-level wrappers around TaskRunner.load and EngineClient's host
 start, load, token count and generation record when each began or returned, and whether a load
