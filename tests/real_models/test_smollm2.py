@@ -22,6 +22,7 @@ from hearth.core.tasks.catalog import task_catalog
 from hearth.core.tasks.classify import DEFAULT_CALIBRATION, Classify
 from hearth.core.tasks.labels import parse_labels
 from hearth.core.tasks.task import TaskSink
+from tests.test_cli import hearth
 
 DATA = Path(__file__).parents[1] / "data"
 TICKET = (
@@ -107,3 +108,23 @@ def _strings(value: Any) -> list[tuple[str, str]]:
     if not isinstance(value, dict):
         return []
     return [(k, v) for k, v in value.items() if isinstance(v, str) and v.strip()]
+
+
+def test_a_proofread_speculates_by_default_and_gives_the_plain_text(
+    smollm2_path: Path, tmp_path: Path
+) -> None:
+    # `hearth run rewrite` (proofread: greedy) drafts from the text; --no-speculative is the
+    # plain decoding it must match, word for word.
+    text = tmp_path / "note.txt"
+    text.write_text(
+        "Their going to the libary tomorow to returne the books they borrowed last week.",
+        encoding="utf-8",
+    )
+    args = ("run", "rewrite", "--model", str(smollm2_path), "--input", str(text), "--json")
+    fast, plain = hearth(*args), hearth(*args, "--no-speculative")
+    assert fast.returncode == 0, fast.stderr
+    assert plain.returncode == 0, plain.stderr
+    fast_json, plain_json = json.loads(fast.stdout), json.loads(plain.stdout)
+    assert fast_json["output"] == plain_json["output"]
+    assert fast_json["timings"]["accepted_draft_tokens"] > 0
+    assert plain_json["timings"]["draft_tokens"] == 0

@@ -25,6 +25,8 @@ class Timings:
     output_tokens: int = 0
     decode_tokens_per_s: float = 0.0
     cached_prompt_tokens: int = 0
+    draft_tokens: int = 0  # speculative decoding: drafts verified, and kept
+    accepted_draft_tokens: int = 0
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Timings:
@@ -36,6 +38,8 @@ class Timings:
             output_tokens=int(data.get("output_tokens") or 0),
             decode_tokens_per_s=float(data.get("decode_tokens_per_s") or 0.0),
             cached_prompt_tokens=int(data.get("cached_prompt_tokens") or 0),
+            draft_tokens=int(data.get("draft_tokens") or 0),
+            accepted_draft_tokens=int(data.get("accepted_draft_tokens") or 0),
         )
 
 

@@ -83,7 +83,11 @@ class HostInfo:
         )
 
 
-SPECULATIVE_BY_DEFAULT = False
+# Whether a rewrite (the task whose answer copies its text) asks for prompt-lookup drafts when it
+# decodes greedily (proofread): the same text as plain decoding, to the bit, wherever the host
+# speculates (`LoadedModel.exact_batches`); measured 0.98-1.14x plain on SmolLM2 (docs/
+# benchmarks.md). `--no-speculative` turns it off. Other requests decode plainly unless asked.
+SPECULATIVE_BY_DEFAULT = True
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class GenerateRequest:
     # without flash attention, llama.cpp's CPU attention gives a batch of tokens logits that
     # differ from one token's (up to 0.8 on SmolLM2), so at a near-tie the greedy text can
     # differ from plain decoding's; with flash attention they are bit-identical.
-    speculative: bool = SPECULATIVE_BY_DEFAULT
+    speculative: bool = False  # prompt-lookup drafts, at temperature 0 (see SPECULATIVE_BY_DEFAULT)
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

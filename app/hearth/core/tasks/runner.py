@@ -59,6 +59,8 @@ class TaskOutcome:
                 "output_tokens": usage.output_tokens,
                 "decode_tokens_per_s": usage.decode_tokens_per_s,
                 "engine_calls": usage.calls,
+                "draft_tokens": usage.draft_tokens,
+                "accepted_draft_tokens": usage.accepted_draft_tokens,
             },
         }
 

@@ -106,11 +106,15 @@ class Usage:
     output_tokens: int = 0
     ttft_ms: float | None = None  # of the first call that produced output
     decode_tokens_per_s: float = 0.0  # of the longest generation
+    draft_tokens: int = 0  # prompt-lookup drafts verified (speculative decoding), and kept
+    accepted_draft_tokens: int = 0
     _longest: int = 0
 
     def add_generation(self, result: GenerationResult) -> None:
         self._add(result.stats.prompt_tokens, result.stats.cached_prompt_tokens)
         self.output_tokens += result.stats.output_tokens
+        self.draft_tokens += result.stats.draft_tokens
+        self.accepted_draft_tokens += result.stats.accepted_draft_tokens
         if self.ttft_ms is None:
             self.ttft_ms = result.wall_ttft_ms
         if result.stats.output_tokens >= self._longest:
