@@ -22,16 +22,24 @@ def check_model_file(
     llama.cpp aborts the whole process on some malformed files; this is where they stop.
     """
     header = read_gguf_header(path)
+    check_model_header(header, context_size, memory_probe())
+    return header
+
+
+def check_model_header(header: GGUFHeader, context_size: int, machine: Memory) -> None:
+    """The checks of `check_model_file` on a header already read (and so already vetted by
+    `read_gguf_header`): the load path reads the header once, to size the context and to
+    check it, since parsing a large vocabulary takes a tenth of a second."""
+    path = header.path
     if not header.tensors:
         raise ModelFileError(
             f"{path} holds no weights (it may be a vocabulary-only or adapter file). "
             "Choose a complete model file."
         )
     check_runnable(header)
-    reason = too_big_reason(estimate_memory(header, context_size), memory_probe(), context_size)
+    reason = too_big_reason(estimate_memory(header, context_size), machine, context_size)
     if reason is not None:
         raise ModelFileError(f"{path.name} is too large for this machine: it {reason}")
-    return header
 
 
 def usable_context(header: GGUFHeader, wanted: int, machine: Memory) -> int:

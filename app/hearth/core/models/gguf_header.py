@@ -414,19 +414,30 @@ class _Reader:
         self._base, self._buf, self._pos = target, b"", 0
 
     def skip_strings(self, count: int, check_length: Callable[[int], None]) -> None:
-        """Skip `count` GGUF strings: the hot loop for a tokenizer's vocabulary."""
+        """Skip `count` GGUF strings: the hot loop for a tokenizer's vocabulary (400,000
+        strings with its merges), so it works on locals: a string that ends inside the buffer
+        also ends inside the file, and only the others need the file-size checks."""
         unpack_u64 = _U64.unpack_from
+        buf, pos = self._buf, self._pos
+        end = len(buf)
         for _ in range(count):
-            if self._pos + 8 > len(self._buf):
+            if pos + 8 > end:
+                self._pos = pos
                 self._fill(8)
-            (length,) = unpack_u64(self._buf, self._pos)
-            self._pos += 8
+                buf, pos = self._buf, self._pos
+                end = len(buf)
+            (length,) = unpack_u64(buf, pos)
+            pos += 8
+            if pos + length <= end and length <= MAX_STRING_BYTES:
+                pos += length
+                continue
+            self._pos = pos
             if length > MAX_STRING_BYTES or length > self.size - self.tell():
                 check_length(length)
-            if self._pos + length <= len(self._buf):
-                self._pos += length
-            else:
-                self.skip(length)
+            self.skip(length)
+            buf, pos = self._buf, self._pos
+            end = len(buf)
+        self._pos = pos
 
 
 # --- parsing ---------------------------------------------------------------------------------

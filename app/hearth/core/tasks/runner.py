@@ -10,7 +10,7 @@ from typing import Any
 
 from hearth.core.cancel import CancelToken
 from hearth.core.engine.client import EngineClient
-from hearth.core.engine.preflight import check_model_file, usable_context
+from hearth.core.engine.preflight import check_model_header, usable_context
 from hearth.core.engine.types import GenerationEvent, LoadInfo, LoadOptions, TokenText
 from hearth.core.hardware import Memory, memory
 from hearth.core.models.gguf_header import read_gguf_header
@@ -112,9 +112,9 @@ class TaskRunner:
                 return self._context
         if key is None or key != self._checked:
             machine = self._memory_probe()
-            header = read_gguf_header(model_path)
+            header = read_gguf_header(model_path)  # once: it sizes the context and is checked
             self._context = usable_context(header, context_size, machine)
-            check_model_file(model_path, self._context, memory_probe=lambda: machine)
+            check_model_header(header, self._context, machine)
             self._checked = key
         return self._context
 
