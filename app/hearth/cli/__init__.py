@@ -39,7 +39,6 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from hearth import crash_log
-from hearth.cli.context import CommandContext
 from hearth.cli.parser import Parser
 from hearth.core.engine.launcher import HOST_SUBCOMMAND
 from hearth.core.errors import Cancelled, HearthError
@@ -114,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerate_narrow_encodings()
     debug = "--debug" in args_list
     try:
+        # Here, not at the top: it imports the whole assistant (a fifth of a second), which
+        # the engine host above never uses; inside the try, so Ctrl+C meanwhile is a cancel.
+        from hearth.cli.context import CommandContext
+
         modules = _command_modules(args_list)
         parser = build_parser(modules)
         args = parser.parse_args(args_list)

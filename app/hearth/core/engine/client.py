@@ -183,6 +183,10 @@ class EngineClient:
         self._env = dict(os.environ if env is None else env)
         # A segfault in the host then leaves a Python stack in the engine log.
         self._env.setdefault("PYTHONFAULTHANDLER", "1")
+        # numpy's OpenBLAS starts a thread (and its buffers) per core as it is imported; the
+        # host does no linear algebra in numpy (llama.cpp has its own threads), and one
+        # thread makes its start ~40 ms shorter on 2 cores, more on bigger machines.
+        self._env.setdefault("OPENBLAS_NUM_THREADS", "1")
         self._log_path = log_dir / "engine-host.log"
         self._host: _HostProcess | None = None
         self._host_info: HostInfo | None = None
