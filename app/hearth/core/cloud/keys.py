@@ -14,15 +14,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import keyring
-import keyring.backend
-import keyring.backends.chainer
-import keyring.backends.fail
-import keyring.backends.null
-import keyring.errors
+from typing import TYPE_CHECKING
 
 from hearth.core.cloud.failure import CloudFailure, FailureKind
+
+if TYPE_CHECKING:
+    import keyring.backend
+
+# keyring itself is imported where a keychain is first used: importing it takes a tenth of a
+# second (its backends, importlib_metadata, jaraco), and the window builds a KeyStore at start
+# though most sessions never touch a key.
 
 KEY_ENV = "HEARTH_CLOUD_API_KEY"
 SERVICE = "Hearth"
@@ -93,6 +94,8 @@ class KeyStore:
     @property
     def backend(self) -> keyring.backend.KeyringBackend:
         if self._backend is None:
+            import keyring
+
             self._backend = keyring.get_keyring()
         return self._backend
 
@@ -161,6 +164,8 @@ class KeyStore:
         """Remove the stored key; False when there was none (or no keychain)."""
         if not self.status().usable:
             return False
+        import keyring.errors
+
         try:
             self.backend.delete_password(self._service, account)
         except keyring.errors.PasswordDeleteError:
@@ -178,6 +183,10 @@ def _backend_name(backend: keyring.backend.KeyringBackend) -> str:
 
 
 def _is_unusable(backend: keyring.backend.KeyringBackend) -> bool:
+    import keyring.backends.chainer
+    import keyring.backends.fail
+    import keyring.backends.null
+
     if isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring):
         return True
     if isinstance(backend, keyring.backends.chainer.ChainerBackend):
