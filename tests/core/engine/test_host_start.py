@@ -1,5 +1,6 @@
 """What the engine host's start costs: it imports llama_cpp and what it serves requests with,
-not the command line's or the assistant's modules, and numpy's BLAS starts one thread."""
+not the command line's or the assistant's modules, and numpy's BLAS starts one thread; and
+`EngineClient.start`, which starts it without waiting for it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from hearth.core.engine.client import EngineClient
 from hearth.core.engine.launcher import HOST_SUBCOMMAND, host_command
+from hearth.core.engine.types import LoadOptions
 
 # Modules only the app's other faces use: the host never needs them.
 NOT_IN_THE_HOST = {"hearth.cli.context", "hearth.core.assistant"}
@@ -83,3 +85,32 @@ def test_a_blas_thread_count_the_user_chose_is_kept(hearth_home: Path) -> None:
         environ = Path(f"/proc/{engine.pid}/environ").read_bytes().split(b"\0")
 
     assert b"OPENBLAS_NUM_THREADS=3" in environ
+
+
+def test_start_brings_up_one_host_that_load_then_uses(
+    engine: EngineClient, tiny_model: Path
+) -> None:
+    engine.start()
+    pid = engine.pid
+    assert pid is not None
+    engine.start()  # a host is running: no second one
+    assert engine.pid == pid
+
+    info = engine.load(LoadOptions(model_path=str(tiny_model), context_size=256, threads=1))
+
+    assert info.model_path == str(tiny_model)
+    assert engine.pid == pid
+    assert engine.host_info().pid == pid
+
+
+def test_closing_a_host_that_has_not_said_hello_ends_it(hearth_home: Path) -> None:
+    engine = EngineClient(host_command(), log_dir=hearth_home / "logs")
+    engine.start()
+    pid = engine.pid
+    assert pid is not None
+
+    engine.close()
+
+    assert engine.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

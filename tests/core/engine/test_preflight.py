@@ -1,5 +1,5 @@
-"""The load path reads a model's header once and still refuses, before any engine host starts,
-every file the separate checks refuse."""
+"""The load path reads a model's header once and still refuses, before llama.cpp opens it,
+every file the separate checks refuse; the engine host comes up meanwhile."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_a_read_header_is_refused_as_its_file_is(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("why", ["no weights", "too big", "hostile", "not a model"])
-def test_the_runner_refuses_a_bad_model_before_the_engine_host_starts(
+def test_the_runner_refuses_a_bad_model_before_llama_cpp_opens_it(
     engine: EngineClient, tmp_path: Path, why: str
 ) -> None:
     if why == "no weights":
@@ -74,7 +74,12 @@ def test_the_runner_refuses_a_bad_model_before_the_engine_host_starts(
     with pytest.raises(ModelFileError):
         runner.load(path, Settings(context_size=2048, threads=1))
 
-    assert engine.pid is None  # llama.cpp never saw the file
+    # The host was started while the file was checked, and never asked to open it: it is
+    # still the same one, alive, with nothing loaded.
+    assert engine.loaded is None
+    pid = engine.pid
+    assert pid is not None
+    assert engine.host_info().pid == pid
 
 
 def test_the_runner_loads_a_sound_model_after_one_check(

@@ -213,10 +213,23 @@ class EngineClient:
         assert self._host_info is not None
         return self._host_info
 
+    def start(self) -> None:
+        """Start the host if none is running, without waiting for it to come up: it spends
+        most of a second importing llama.cpp, which the caller can spend checking the model
+        file. It opens no model until `load` asks it to."""
+        if self._host is None or not self._host.alive():
+            self._spawn()
+
     def close(self) -> None:
         """End the host process (and so unload the model)."""
         if self._host is not None:
-            self._host.stop()
+            if self._host_info is None:
+                # Started, never heard from: nothing is loaded in it, and it may be importing
+                # llama.cpp for a while yet before it would read a polite request to stop.
+                self._host.kill()
+                self._host.reap()
+            else:
+                self._host.stop()
         self._host = None
         self._host_info = None
         self._loaded = None
@@ -231,22 +244,27 @@ class EngineClient:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _ensure_host(self) -> _HostProcess:
-        if self._host is not None and self._host.alive():
-            return self._host
+    def _spawn(self) -> _HostProcess:
         if self._host is not None:
             self._host.stop()
         self._loaded = None
-        host = _HostProcess(self._command, self._env, self._log_path)
-        self._host = host
-        hello = host.read()
-        if hello is None or hello.get("ev") != p.EV_HELLO:
-            self._host = None
-            reason = host.reap()
-            raise EngineCrashed(
-                f"The engine could not start: {reason}. See {self._log_path}.", reason=reason
-            )
-        self._host_info = HostInfo.from_dict(hello)
+        self._host_info = None  # until the new host says hello
+        self._host = _HostProcess(self._command, self._env, self._log_path)
+        return self._host
+
+    def _ensure_host(self) -> _HostProcess:
+        host = self._host
+        if host is None or not host.alive():
+            host = self._spawn()
+        if self._host_info is None:
+            hello = host.read()
+            if hello is None or hello.get("ev") != p.EV_HELLO:
+                self._host = None
+                reason = host.reap()
+                raise EngineCrashed(
+                    f"The engine could not start: {reason}. See {self._log_path}.", reason=reason
+                )
+            self._host_info = HostInfo.from_dict(hello)
         return host
 
     # -- requests --------------------------------------------------------------------------
