@@ -68,6 +68,9 @@ class RecordingEngine:
     def host_info(self) -> None:
         return None
 
+    def start(self) -> None:
+        """The real engine starts its host here, while the runner checks the model file."""
+
     def load(
         self,
         options: LoadOptions,
