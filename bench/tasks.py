@@ -38,6 +38,8 @@ from hearth.core.engine.launcher import host_command
 from hearth.core.engine.messages import Message
 from hearth.core.engine.types import GenerateRequest, LoadOptions
 from hearth.core.hardware import default_threads
+from hearth.core.paths import Paths
+from hearth.core.settings import Settings, SettingsStore
 from hearth.core.tasks.classify import Classify
 from hearth.core.tasks.labels import parse_labels
 
@@ -220,6 +222,9 @@ def cli_rewrite(args: argparse.Namespace, logs: str) -> dict[str, Any]:
     baseline = Baseline()
     baseline.ask(op="load", model=str(model), context=4096, batch=512, threads=args.threads)
     env = {**os.environ, "HEARTH_HOME": logs}
+    # The same threads on both sides (--threads; Hearth's default is one per physical core).
+    paths = Paths.from_environment(env)
+    SettingsStore(paths.settings_file).save(Settings(threads=args.threads))
     command = [sys.executable, "-m", "hearth", "run", "rewrite", "--model", str(model), "--json"]
     hearth: list[dict[str, Any]] = []
     plain: list[float] = []
@@ -252,6 +257,7 @@ def cli_rewrite(args: argparse.Namespace, logs: str) -> dict[str, Any]:
         "runs": [{"hearth": x, "plain": y} for x, y in zip(ours, theirs, strict=True)],
         "output_tokens": [int(t["output_tokens"]) for t in hearth[1:]],
         "hearth_ttft_ms": statistics.median(float(t["ttft_ms"]) for t in hearth[1:]),
+        "drafted_accepted": [(t["draft_tokens"], t["accepted_draft_tokens"]) for t in hearth[1:]],
     }
 
 
