@@ -84,10 +84,13 @@ _KEY = pytest.StashKey[LlamaServer]()
 
 
 def shared(request: pytest.FixtureRequest, model: Path, log_dir: Path) -> LlamaServer:
-    """One server for the whole session, whichever test module asks first; stopped at the end."""
+    """One server for the whole session, whichever test module asks first; stopped at the end.
+
+    `request` is a session fixture's: its finalizer runs with the session's teardown, before
+    tests/conftest.py may end the process without running config cleanups (os._exit)."""
     stash = request.config.stash
     if _KEY not in stash:
         server = start(model, log_dir / "llama-server.log")
-        request.config.add_cleanup(server.stop)
+        request.addfinalizer(server.stop)
         stash[_KEY] = server
     return stash[_KEY]
