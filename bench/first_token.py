@@ -407,7 +407,12 @@ def launch(
         QT_QPA_PLATFORM=env.get("HEARTH_BENCH_QPA", "offscreen"),
         HEARTH_HOME=str(home),
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+        # As an installed app starts: from compiled bytecode (the first, uncounted launch
+        # compiles it). Without this a PYTHONDONTWRITEBYTECODE environment recompiles every
+        # module at every launch (~0.35 s more here).
+        PYTHONPYCACHEPREFIX=str(home / "pycache"),
     )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, "-m", "bench.first_token", "--child", "--task", task]
     command += ["--variant", variant, "--sequence", sequence, "--timeout", str(timeout)]
     if screenshot is not None:
