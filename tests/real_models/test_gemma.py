@@ -1,6 +1,6 @@
 """Gemma 3 270M (base, no chat template, Gemma vocabulary): Hearth's fallback renders for it.
 
-Kept to three cheap tests: a base model rambles, and its 262k-token vocabulary makes every
+Kept to four cheap tests: a base model rambles, and its 262k-token vocabulary makes every
 grammar-constrained token slow, so the tier stays a few minutes."""
 
 from __future__ import annotations
@@ -63,3 +63,28 @@ def test_speculative_decoding_gives_the_plain_text_on_a_sliding_window_k_quant_m
     assert fast.text == plain.text
     assert fast.token_logprobs == plain.token_logprobs
     assert fast.stats.draft_tokens > 0  # speculation ran, not the plain path
+
+
+def test_the_same_request_twice_gives_the_same_answer(gemma: EngineClient) -> None:
+    # The second time its prompt is cached: a pass of its last token alone ran on other
+    # kernels than the first time's long pass on K-quant weights (log-probabilities up to 0.14
+    # apart) until the host kept every pass at 8+ tokens (engine/kernels.py).
+    request = GenerateRequest(
+        (
+            Message(
+                "user",
+                "Their going to the libary tomorow to returne the books they borrowed last "
+                "week. The opening hours is from nine to five, exept on sundays. Me and my "
+                "sister has been there many time, and we always finds something intresting "
+                "to read. The librarian are very kind and she help us find the books what we "
+                "need.",
+            ),
+        ),
+        max_tokens=16,
+        temperature=0.0,
+        logprobs=True,
+    )
+    first, second = gemma.complete(request), gemma.complete(request)
+    assert second.stats.cached_prompt_tokens > 0
+    assert second.text == first.text
+    assert second.token_logprobs == first.token_logprobs

@@ -31,6 +31,7 @@ from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 from hearth.core.engine import protocol as p
 from hearth.core.engine.batch_scorer import MAX_PARALLEL, BatchScorer, context_size, shared_prefix
 from hearth.core.engine.chat_template import ChatTemplate, Message, choose_template
+from hearth.core.engine.kernels import TILED_FROM_TOKENS
 from hearth.core.engine.log_probs import LogNormalizer, NonFiniteLogits, Row
 from hearth.core.engine.prompt_lookup import PromptLookup
 from hearth.core.engine.speculative import SpeculativeDecoder
@@ -111,6 +112,7 @@ class LoadedModel:
         self.exact_batches = self.exact_layout and invariant
         self.shares_prefix_exactly = invariant and swa == 0
         self._scorer: BatchScorer | None = None  # made on the first batch: its own context
+        self._prompt_computed = 0  # cached tokens a prompt pass computed (see `_prefill`)
 
     def close(self) -> None:
         self._speculative.close()
@@ -422,13 +424,23 @@ class LoadedModel:
         """
         llm = self.llm
         reused = 0
-        for have, want in zip(llm.input_ids[: llm.n_tokens].tolist(), tokens, strict=False):
+        # Only tokens a prompt pass computed are reused: an earlier answer's tokens were
+        # computed one at a time, by other kernels on K-quant weights (`kernels`).
+        cached = llm.input_ids[: min(llm.n_tokens, self._prompt_computed)].tolist()
+        for have, want in zip(cached, tokens, strict=False):
             if have != want:
                 break
             reused += 1
-        # The last prompt token is always evaluated: sampling needs its fresh logits.
-        reused = min(reused, len(tokens) - 1)
+        # Every pass has at least TILED_FROM_TOKENS tokens, recomputing cached ones where it
+        # would be shorter (the last prompt token is always evaluated: sampling needs its fresh
+        # logits). On K-quant weights a shorter pass runs on other kernels, and the same
+        # request sent twice gave another answer (the 1B shape) or other log-probabilities
+        # (Gemma 3, up to 0.14) the second time.
+        reused = max(0, min(reused, len(tokens) - TILED_FROM_TOKENS))
         starts = list(range(reused, len(tokens), llm.n_batch))
+        if len(starts) > 1 and len(tokens) - starts[-1] < TILED_FROM_TOKENS:
+            starts[-1] = len(tokens) - TILED_FROM_TOKENS
+        self._prompt_computed = reused  # and each pass below adds its tokens
         llm.n_tokens = reused
         emit(
             {"ev": p.EV_PREFILL, "id": req, "done": reused, "total": len(tokens), "cached": reused}
@@ -443,6 +455,7 @@ class LoadedModel:
                     raise _Cancelled() from None
                 raise
             done = llm.n_tokens
+            self._prompt_computed = done
             emit(
                 {
                     "ev": p.EV_PREFILL,
