@@ -1,7 +1,8 @@
 """Launch to first token of the desktop app, measured as a user meets it.
 
     uv run python -m bench first-token [--model PATH] [--repeat 3] [--tasks rewrite,summarize]
-        [--variants at-once,after-typing] [--sequences app[,prespawn]] [--threads N]
+        [--variants at-once,after-typing,paste-then-pause] [--sequences app[,prespawn]]
+        [--threads N]
         [--screenshot PNG]
 
 The parent makes a Hearth home of its own (settings pointing at the model; default the 1B-shape
@@ -13,11 +14,13 @@ its crash log, display check, `run_app`, event loop), so the model is loaded by 
 warm-up, never by the probe; the probe joins where `open_app` returns. As soon as the window is
 shown ("at-once", the first turn of the event loop) or 1.5 s later ("after-typing": a user
 pasting and choosing), it puts the text (121 words) in the input, picks the task and style and
-triggers the window's own Run action. The first token counts when a part of the answer pane
-paints with text in it (a paint event, in the GUI thread); then it stops the job and prints one
-JSON object of timestamps in milliseconds since launch, and the steps between them. The child
-runs offscreen unless HEARTH_BENCH_QPA names another Qt platform (`HEARTH_BENCH_QPA=xcb
-xvfb-run -a uv run python -m bench first-token ...` on a real X server).
+triggers the window's own Run action ("paste-then-pause": the text is pasted when the window
+shows and Run pressed 3 s later, so the window reads the text ahead meanwhile). The first token
+counts when a part of the answer pane paints with text in it (a paint event, in the GUI
+thread); then it stops the job and prints one JSON object of timestamps in milliseconds since
+launch, and the steps between them. The child runs offscreen unless HEARTH_BENCH_QPA names
+another Qt platform (`HEARTH_BENCH_QPA=xcb xvfb-run -a uv run python -m bench first-token ...`
+on a real X server).
 
 The probe only watches: class-level wrappers around TaskRunner.load and EngineClient's host
 start, load, token count and generation record when each began or returned, and whether a load
@@ -44,7 +47,10 @@ LAUNCHED = float(os.environ.get("HEARTH_BENCH_LAUNCHED", time.time()))
 
 ROOT = Path(__file__).resolve().parent.parent
 TASKS = {"rewrite": "proofread", "summarize": "summary"}
-VARIANTS = {"at-once": 0.0, "after-typing": 1.5}
+VARIANTS = {"at-once": 0.0, "after-typing": 1.5, "paste-then-pause": 3.0}
+# Variants whose text is pasted as soon as the window shows, Run pressed later: the window
+# reads the text ahead while the user pauses (MainWindow's read-ahead).
+PASTED_AT_ONCE = {"paste-then-pause"}
 SEQUENCES = ("app", "prespawn")
 # 121 words with a few mistakes, as a user pastes a paragraph to proofread or summarize.
 TEXT = (
@@ -200,13 +206,21 @@ class Probe:
         self.typing.setTimerType(Qt.TimerType.PreciseTimer)
         self.typing.timeout.connect(self.submit)
         self.typing.start(int(VARIANTS[self.args.variant] * 1000))
+        if self.args.variant in PASTED_AT_ONCE:
+            self.paste()
 
-    def submit(self) -> None:
+    def paste(self) -> None:
         window, task = self.window, self.args.task
-        window.input.replace_text(TEXT)  # pasted
         window.set_task(task)
         problems = window.options_panel.set_options(task, {"style": TASKS[task]})
         assert not problems, problems
+        window.input.replace_text(TEXT)  # pasted
+        self.pasted = True
+
+    def submit(self) -> None:
+        window = self.window
+        if not getattr(self, "pasted", False):
+            self.paste()
         self.marks["submitted"] = time.time()
         self.report["loaded_before_submit"] = "engine_load_returned" in self.engine
         window.run_action.trigger()  # the window's own Run (Ctrl+Enter)

@@ -286,6 +286,23 @@ class Assistant:
             return None
         return info
 
+    def read_ahead(self, request: Request) -> int:
+        """Read the prompt `request` would send into the loaded model's cache before it is
+        sent (the window calls this when the user pauses typing), so that Run starts from the
+        cache: best effort, and the answer is the same either way (`EngineClient.prefill`).
+        Returns the tokens cached; 0 when nothing is loaded or the task cannot say its prompt
+        (only a task with a `prompt(text, options)` method can). Cancel with
+        `request.cancel`; a cancel keeps what was read."""
+        task = self._tasks.get(request.task)
+        prompt = getattr(task, "prompt", None)
+        if prompt is None or self._engine.loaded is None or not request.text.strip():
+            return 0
+        try:
+            ahead = prompt(request.text, request.options)
+        except HearthError:
+            return 0  # options the request itself will report
+        return self._engine.prefill(ahead, cancel=request.cancel)
+
     @property
     def loaded(self) -> LoadInfo | None:
         """What the engine reported at its last load (None when nothing is loaded)."""

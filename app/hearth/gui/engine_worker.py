@@ -14,6 +14,7 @@ too, after `escalating` has said that the answer is being replaced.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
@@ -24,6 +25,8 @@ from hearth.core.cancel import CancelToken
 from hearth.core.errors import Cancelled, HearthError, cloud_failure_kind
 from hearth.core.request import AnswerSink, Request
 from hearth.gui.error_wording import log_unexpected, worded
+
+log = logging.getLogger(__name__)
 
 # The way to ask the user before a request leaves, for one request (its cancel closes it).
 AskFactory = Callable[[CancelToken], Ask]
@@ -39,7 +42,9 @@ class EngineWorker(QObject):
     warm_up_failed = Signal(object)  # not tied to a request: the window only shows it
     loaded = Signal(object)  # LoadInfo, after a warm-up load or a request
     cancelled = Signal()
+    read_ahead_done = Signal(int)  # tokens of the next request's prompt now in the cache
     _submit = Signal(object)
+    _read_ahead = Signal(object)
     _warm_up = Signal(object, object)  # its cancel, the task whose adapter to load (or None)
 
     def __init__(self, assistant: Assistant, ask: AskFactory | None = None) -> None:
@@ -53,10 +58,23 @@ class EngineWorker(QObject):
         self.moveToThread(self._thread)
         self._submit.connect(self._run)
         self._warm_up.connect(self._prepare)
+        self._read_ahead.connect(self._read)
+        self._ahead_cancel = CancelToken()  # the latest read-ahead's
         self._thread.start()
 
     def submit(self, request: Request) -> None:
+        self.cancel_read_ahead()  # Run: what was read so far stays cached
         self._submit.emit(request)
+
+    def read_ahead(self, request: Request) -> None:
+        """Read `request`'s prompt into the model's cache while the user pauses typing (the
+        request itself is sent later, by `submit`). Replaces a read-ahead not yet done."""
+        self.cancel_read_ahead()
+        self._ahead_cancel = request.cancel
+        self._read_ahead.emit(request)
+
+    def cancel_read_ahead(self) -> None:
+        self._ahead_cancel.cancel()
 
     def warm_up(self, _settings: object = None, *, task: str | None = None) -> None:
         """Start the engine host and load the chosen model before the first request, with the
@@ -86,6 +104,23 @@ class EngineWorker(QObject):
         else:
             if info is not None:
                 self.loaded.emit(info)
+
+    @Slot(object)
+    def _read(self, request: Request) -> None:
+        if request.cancel.cancelled:
+            return  # superseded before it started
+        try:
+            cached = self._assistant.read_ahead(request)
+        except Cancelled:
+            return
+        except HearthError as exc:
+            # Work the user did not ask for: the request itself will report what is wrong.
+            log.info("reading the text ahead failed: %s", exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - the funnel: nothing vanishes with the thread
+            log_unexpected(exc, "reading the text ahead of the request")
+            return
+        self.read_ahead_done.emit(cached)
 
     @Slot(object)
     def _run(self, request: Request) -> None:

@@ -52,6 +52,10 @@ from hearth.gui.status_bar import StatusPanel
 from hearth.gui.task_options import TaskOptionsPanel, task_title
 
 PAINT_INTERVAL_MS = 33  # tokens are painted in batches, about 30 times a second
+# A pause in typing this long reads the text into the model's cache (Assistant.read_ahead), so
+# Run starts from there instead of reading the whole prompt (~1.4 s for a paragraph on a 1B
+# model here).
+READ_AHEAD_PAUSE_MS = 500
 SUMMARY_INSTRUCTION = "Summarize the text."
 
 
@@ -226,6 +230,9 @@ class MainWindow(QMainWindow):
 
         self._paint_timer = QTimer(self)
         self._paint_timer.setInterval(PAINT_INTERVAL_MS)
+        self._ahead_timer = QTimer(self)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(READ_AHEAD_PAUSE_MS)
 
     def _connect(self) -> None:
         self.task_bar.currentChanged.connect(self._show_task)
@@ -249,6 +256,10 @@ class MainWindow(QMainWindow):
         self.answer_actions.retry_requested.connect(self.retry)
         self.answer_actions.refine_requested.connect(self.refine)
         self._paint_timer.timeout.connect(self._paint)
+        self.input.textChanged.connect(self._ahead_timer.start)
+        # (not `start` itself: the tab index would become the timer's interval)
+        self.task_bar.currentChanged.connect(lambda _index: self._ahead_timer.start())
+        self._ahead_timer.timeout.connect(self._read_ahead)
         # The worker emits from its own thread: its reports must be queued to this one.
         queued = Qt.ConnectionType.QueuedConnection
         self._worker.text_arrived.connect(self._on_text, queued)
@@ -500,6 +511,20 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, load: LoadInfo) -> None:
         self._load = load
         self.status.show_load(load)
+        if self._job is None and self.input.toPlainText().strip():
+            self._ahead_timer.start()  # text pasted while the model was loading
+
+    def _read_ahead(self) -> None:
+        """The user paused typing: read the text into the model's cache now (only once the
+        model is being kept loaded, and never during a request)."""
+        if self._job is not None or not self._warm or not self.input.toPlainText().strip():
+            return
+        try:
+            options = self.options_panel.options(self.current_task())
+        except HearthError:
+            return  # Run will say what is wrong
+        text = self.input.toPlainText()
+        self._worker.read_ahead(Request(self.current_task(), text, options, source="window"))
 
     @Slot(str)
     def _on_escalating(self, message: str) -> None:

@@ -150,4 +150,3 @@ def test_same_logits_past_512_cells_on_the_generated_model(
     assert plain.stats.prompt_tokens > 520  # a single token's view: 768 cells
     assert fast.text == plain.text == again.text
     assert fast.token_logprobs == plain.token_logprobs
-

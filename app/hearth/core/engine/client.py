@@ -48,7 +48,14 @@ from hearth.core.errors import (
 )
 
 LOG_TAIL_LINES = 200
-_FINAL_EVENTS = (p.EV_DONE, p.EV_LOADED, p.EV_SCORED, p.EV_SCORED_BATCH, p.EV_COUNTED)
+_FINAL_EVENTS = (
+    p.EV_DONE,
+    p.EV_LOADED,
+    p.EV_SCORED,
+    p.EV_SCORED_BATCH,
+    p.EV_COUNTED,
+    p.EV_PREFILLED,
+)
 LOG_ROTATE_BYTES = 5 * 1024 * 1024
 
 
@@ -388,6 +395,18 @@ class EngineClient:
         ):
             if event["ev"] == p.EV_COUNTED:
                 return [int(n) for n in event["counts"]]
+        raise EngineError("The engine ended the request without an answer.")
+
+    def prefill(self, request: GenerateRequest, *, cancel: CancelToken | None = None) -> int:
+        """Read `request`'s prompt into the model's cache ahead of the request itself (while
+        the user is still typing), so that sending it later starts from the cache. Returns how
+        many of its tokens are cached now. Cancelling keeps what was read so far."""
+        self._ensure_loaded(cancel)
+        for event in self._exchange(
+            {"op": p.OP_PREFILL, "request": request.to_dict()}, cancel, "reading the text ahead"
+        ):
+            if event["ev"] == p.EV_PREFILLED:
+                return int(event["cached"])
         raise EngineError("The engine ended the request without an answer.")
 
     def _ensure_loaded(self, cancel: CancelToken | None) -> None:

@@ -49,6 +49,9 @@ Emit = Callable[[dict[str, Any]], None]
 # CPU kernel for passes of 64+ tokens rounds differently (max |logit delta| 0.69 on SmolLM2),
 # so scoring feeds it passes of 32. With the exact layout every pass size gives the same logits.
 EXACT_UBATCH = 32
+# Reading a prompt ahead (`prefill_ahead`) goes in passes of this many tokens, so a cancel
+# loses at most one pass (~0.4 s on the 1B shape here); all of them 8+ tokens (`kernels`).
+AHEAD_PASS = 64
 
 _GPU_BACKENDS = ("CUDA", "Metal", "Vulkan", "ROCm", "HIP", "SYCL", "OpenCL", "CANN", "MUSA")
 
@@ -416,7 +419,26 @@ class LoadedModel:
             },
         }
 
-    def _prefill(self, tokens: list[int], emit: Emit, req: int) -> int:
+    def prefill_ahead(self, request: GenerateRequest, emit: Emit, req: int) -> dict[str, Any]:
+        """Read a prompt into the cache before its request comes, in passes of
+        `AHEAD_PASS` tokens so a cancel (the user typed on, or pressed Run) keeps what was
+        read. The last `TILED_FROM_TOKENS` tokens are left to the request itself: its own
+        last pass then has the size it has without reading ahead (`_prefill`)."""
+        tokens = self._prompt_tokens(request.messages)
+        # Only where reading in other passes leaves every logit as it was (`exact_batches`).
+        ahead = tokens[: max(0, len(tokens) - TILED_FROM_TOKENS)] if self.exact_batches else []
+        try:
+            cached = self._prefill(ahead, emit, req, step=AHEAD_PASS) if ahead else 0
+        except _Cancelled:
+            cached = self._prompt_computed
+        return {
+            "ev": p.EV_PREFILLED,
+            "id": req,
+            "prompt_tokens": len(tokens),
+            "cached": max(cached, self._prompt_computed if ahead else 0),
+        }
+
+    def _prefill(self, tokens: list[int], emit: Emit, req: int, *, step: int | None = None) -> int:
         """Bring the KV cache to hold `tokens`; returns how many were reused, not computed.
 
         Done here batch by batch (rather than inside `Llama.generate`) to report progress and
@@ -437,7 +459,7 @@ class LoadedModel:
         # request sent twice gave another answer (the 1B shape) or other log-probabilities
         # (Gemma 3, up to 0.14) the second time.
         reused = max(0, min(reused, len(tokens) - TILED_FROM_TOKENS))
-        starts = list(range(reused, len(tokens), llm.n_batch))
+        starts = list(range(reused, len(tokens), step or llm.n_batch))
         if len(starts) > 1 and len(tokens) - starts[-1] < TILED_FROM_TOKENS:
             starts[-1] = len(tokens) - TILED_FROM_TOKENS
         self._prompt_computed = reused  # and each pass below adds its tokens
@@ -761,12 +783,15 @@ class Host:
             options = LoadOptions.from_dict(message["options"])
             self.model = LoadedModel(options, self.cancel, self.channel.emit, req)
             return {"ev": p.EV_LOADED, "id": req, "info": self.model.info()}
-        if op in (p.OP_GENERATE, p.OP_SCORE, p.OP_SCORE_BATCH, p.OP_COUNT):
+        if op in (p.OP_GENERATE, p.OP_SCORE, p.OP_SCORE_BATCH, p.OP_COUNT, p.OP_PREFILL):
             if self.model is None:
                 raise RequestFailed(p.ERR_NO_MODEL, "no model is loaded")
             if op == p.OP_GENERATE:
                 request = GenerateRequest.from_dict(message["request"])
                 return self.model.generate(request, self.channel.emit, req)
+            if op == p.OP_PREFILL:
+                ahead = GenerateRequest.from_dict(message["request"])
+                return self.model.prefill_ahead(ahead, self.channel.emit, req)
             if op == p.OP_SCORE:
                 score = ScoreRequest.from_dict(message["request"])
                 return self.model.score(score, self.channel.emit, req)

@@ -19,6 +19,7 @@ OP_GENERATE = "generate"
 OP_SCORE = "score"
 OP_SCORE_BATCH = "score_batch"
 OP_COUNT = "count"
+OP_PREFILL = "prefill"  # read a prompt ahead of its request (while the user types)
 OP_CANCEL = "cancel"
 OP_SHUTDOWN = "shutdown"
 
@@ -32,6 +33,7 @@ EV_DONE = "done"
 EV_SCORED = "scored"
 EV_SCORED_BATCH = "scored_batch"
 EV_COUNTED = "counted"
+EV_PREFILLED = "prefilled"
 EV_ERROR = "error"
 
 # Error kinds the host reports; the client maps each to a typed exception.

@@ -101,6 +101,15 @@ class Rewrite:
             speculative=speculative,  # used at temperature 0 only (proofread)
         )
 
+    def prompt(self, text: str, options: Mapping[str, Any]) -> GenerateRequest:
+        """The request `run` sends, but for its length limit: for reading its prompt into the
+        model's cache while the user is still typing (`Assistant.read_ahead`)."""
+        _style, instruction = self._instruction(options)
+        previous, follow_up = _refinement(options)
+        return self.build_request(
+            clean_input(text), instruction, previous=previous, follow_up=follow_up
+        )
+
     def run(
         self,
         text: str,
