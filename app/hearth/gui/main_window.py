@@ -257,8 +257,6 @@ class MainWindow(QMainWindow):
         self.answer_actions.refine_requested.connect(self.refine)
         self._paint_timer.timeout.connect(self._paint)
         self.input.textChanged.connect(self._ahead_timer.start)
-        # (not `start` itself: the tab index would become the timer's interval)
-        self.task_bar.currentChanged.connect(lambda _index: self._ahead_timer.start())
         self._ahead_timer.timeout.connect(self._read_ahead)
         # The worker emits from its own thread: its reports must be queued to this one.
         queued = Qt.ConnectionType.QueuedConnection
@@ -276,6 +274,7 @@ class MainWindow(QMainWindow):
         self.options_panel.show_task(str(self.task_bar.tabData(index)))
 
     def _task_changed(self, _index: int) -> None:
+        self._ahead_timer.start()  # another task, another prompt to read ahead
         if self._warm:
             # A LoRA adapter attached for this task loads now, not when Run is pressed; with
             # none, or the same, the load finds the model there and does nothing.
@@ -325,19 +324,19 @@ class MainWindow(QMainWindow):
 
     def run_task(self) -> None:
         try:
-            options = self.options_panel.options(self.current_task())
+            request = self._request_from_input()
         except HearthError as exc:
             self.show_problem(exc.message)
             return
-        self._submit(
-            Request(
-                self.current_task(),
-                self.input.toPlainText(),
-                options,
-                source="window",
-                input=self.input.input_info,
-            )
-        )
+        self._submit(request)
+
+    def _request_from_input(self) -> Request:
+        """The request Run sends for the input, the task and its options (a HearthError for
+        options that are not valid)."""
+        options = self.options_panel.options(self.current_task())
+        text = self.input.toPlainText()
+        info = self.input.input_info
+        return Request(self.current_task(), text, options, source="window", input=info)
 
     def retry(self) -> None:
         if self._request is not None:
@@ -520,11 +519,10 @@ class MainWindow(QMainWindow):
         if self._job is not None or not self._warm or not self.input.toPlainText().strip():
             return
         try:
-            options = self.options_panel.options(self.current_task())
+            request = self._request_from_input()
         except HearthError:
             return  # Run will say what is wrong
-        text = self.input.toPlainText()
-        self._worker.read_ahead(Request(self.current_task(), text, options, source="window"))
+        self._worker.read_ahead(request)
 
     @Slot(str)
     def _on_escalating(self, message: str) -> None:

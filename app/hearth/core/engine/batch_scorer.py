@@ -21,7 +21,7 @@ from typing import Any
 import llama_cpp
 import numpy as np
 
-from hearth.core.engine.kernels import TILED_FROM_TOKENS
+from hearth.core.engine.kernels import TILED_FROM_TOKENS, passes, resume_at
 from hearth.core.engine.log_probs import Row
 
 MAX_PARALLEL = 64
@@ -108,8 +108,8 @@ class BatchScorer:
         n = shared_prefix(prompts)
         prefix = list(prompts[0][:n]) if prompts else []
         reused = common_prefix(self._prefix, prefix)
-        if 0 < n - reused < MIN_PASS:
-            reused = max(0, n - MIN_PASS)
+        if reused < n:
+            reused = resume_at(reused, n)
         llama_cpp.llama_memory_seq_rm(self._memory, 0, reused, -1)
         self._prefix = prefix[:reused]
         self._submit([(t, reused + i, 0, -1) for i, t in enumerate(prefix[reused:])], on_logits)
@@ -138,7 +138,7 @@ class BatchScorer:
     def _score_one(self, prompt: Sequence[int], on_logits: Callable[[int, Row], None]) -> int:
         """One text in sequence 0 itself, after the part of it already cached: one decode,
         as in the main context (a decode call costs most on a loaded CPU)."""
-        reused = max(0, min(common_prefix(self._prefix, prompt), len(prompt) - MIN_PASS))
+        reused = resume_at(common_prefix(self._prefix, prompt), len(prompt))
         llama_cpp.llama_memory_seq_rm(self._memory, 0, reused, -1)
         self._prefix = list(prompt[:reused])
         last = len(prompt) - 1
@@ -167,13 +167,8 @@ class BatchScorer:
     ) -> None:
         """Decode (token, position, sequence, prompt index or -1) entries, batch by batch;
         logits are computed only where an index is given."""
-        if not entries:
-            return
         batch = self._batch
-        starts = list(range(0, len(entries), self.n_batch))
-        if len(starts) > 1 and len(entries) - starts[-1] < MIN_PASS:
-            starts[-1] = len(entries) - MIN_PASS  # the last pass no shorter than MIN_PASS
-        for start, end in zip(starts, [*starts[1:], len(entries)], strict=True):
+        for start, end in passes(0, len(entries), self.n_batch):
             chunk = entries[start:end]
             outputs: list[tuple[int, int]] = []
             batch.n_tokens = len(chunk)

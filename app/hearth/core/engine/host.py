@@ -31,7 +31,7 @@ from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 from hearth.core.engine import protocol as p
 from hearth.core.engine.batch_scorer import MAX_PARALLEL, BatchScorer, context_size, shared_prefix
 from hearth.core.engine.chat_template import ChatTemplate, Message, choose_template
-from hearth.core.engine.kernels import TILED_FROM_TOKENS
+from hearth.core.engine.kernels import TILED_FROM_TOKENS, passes, resume_at
 from hearth.core.engine.log_probs import LogNormalizer, NonFiniteLogits, Row
 from hearth.core.engine.prompt_lookup import PromptLookup
 from hearth.core.engine.speculative import SpeculativeDecoder
@@ -427,15 +427,15 @@ class LoadedModel:
         tokens = self._prompt_tokens(request.messages)
         # Only where reading in other passes leaves every logit as it was (`exact_batches`).
         ahead = tokens[: max(0, len(tokens) - TILED_FROM_TOKENS)] if self.exact_batches else []
-        try:
-            cached = self._prefill(ahead, emit, req, step=AHEAD_PASS) if ahead else 0
-        except _Cancelled:
-            cached = self._prompt_computed
+        if ahead:
+            # A cancel keeps the passes done: `_prompt_computed` counts them.
+            with contextlib.suppress(_Cancelled):
+                self._prefill(ahead, emit, req, step=AHEAD_PASS)
         return {
             "ev": p.EV_PREFILLED,
             "id": req,
             "prompt_tokens": len(tokens),
-            "cached": max(cached, self._prompt_computed if ahead else 0),
+            "cached": self._prompt_computed if ahead else 0,
         }
 
     def _prefill(self, tokens: list[int], emit: Emit, req: int, *, step: int | None = None) -> int:
@@ -458,16 +458,13 @@ class LoadedModel:
         # logits). On K-quant weights a shorter pass runs on other kernels, and the same
         # request sent twice gave another answer (the 1B shape) or other log-probabilities
         # (Gemma 3, up to 0.14) the second time.
-        reused = max(0, min(reused, len(tokens) - TILED_FROM_TOKENS))
-        starts = list(range(reused, len(tokens), step or llm.n_batch))
-        if len(starts) > 1 and len(tokens) - starts[-1] < TILED_FROM_TOKENS:
-            starts[-1] = len(tokens) - TILED_FROM_TOKENS
+        reused = resume_at(reused, len(tokens))
         self._prompt_computed = reused  # and each pass below adds its tokens
         llm.n_tokens = reused
         emit(
             {"ev": p.EV_PREFILL, "id": req, "done": reused, "total": len(tokens), "cached": reused}
         )
-        for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True):
+        for start, end in passes(reused, len(tokens), step or llm.n_batch):
             if self._cancel.is_set():
                 raise _Cancelled()
             try:

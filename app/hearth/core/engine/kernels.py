@@ -16,5 +16,26 @@ respect to give every token the logits it gets alone.
 from __future__ import annotations
 
 TILED_FROM_TOKENS = 8
+# Drafts per verification pass: the pending token and its drafts, at most 7 tokens.
+MAX_DRAFTS = TILED_FROM_TOKENS - 2
 
-__all__ = ["TILED_FROM_TOKENS"]
+
+def resume_at(cached: int, total: int) -> int:
+    """Where to resume computing `total` tokens whose first `cached` are in the cache, so that
+    the pass is at least TILED_FROM_TOKENS long: cached tokens are recomputed where it would be
+    shorter (and the last token is always computed: its logits are read)."""
+    return max(0, min(cached, total - TILED_FROM_TOKENS))
+
+
+def passes(start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """[start, end) in passes of `size` tokens, the last no shorter than TILED_FROM_TOKENS
+    where there are several (it takes tokens from the one before it)."""
+    starts = list(range(start, end, size))
+    if not starts:
+        return []
+    if len(starts) > 1 and end - starts[-1] < TILED_FROM_TOKENS:
+        starts[-1] = end - TILED_FROM_TOKENS
+    return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+__all__ = ["MAX_DRAFTS", "TILED_FROM_TOKENS", "passes", "resume_at"]

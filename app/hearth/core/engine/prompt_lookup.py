@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hearth.core.engine.kernels import TILED_FROM_TOKENS
+from hearth.core.engine.kernels import MAX_DRAFTS
 
 # The cost of one more token in a verification pass, in decoded tokens (measured 0.34 on the 1B
 # shape and 0.36 on SmolLM2 in the exact layout, passes of 1-7: docs/benchmarks.md; rounded up),
@@ -41,7 +41,7 @@ class PromptLookup:
         *,
         min_ngram: int = 2,
         max_ngram: int = 4,
-        max_draft: int = TILED_FROM_TOKENS - 2,
+        max_draft: int = MAX_DRAFTS,
     ) -> None:
         if not 1 <= min_ngram <= max_ngram:
             raise ValueError("need 1 <= min_ngram <= max_ngram")

@@ -19,14 +19,14 @@ from typing import Any
 
 import llama_cpp
 
-from hearth.core.engine.kernels import TILED_FROM_TOKENS
+from hearth.core.engine.kernels import MAX_DRAFTS
 from hearth.core.engine.prompt_lookup import PromptLookup
 
 
 class SpeculativeDecoder:
     """Owns a small llama.cpp batch on the `Llama`'s context; `close()` frees it."""
 
-    def __init__(self, llm: llama_cpp.Llama, max_draft: int = TILED_FROM_TOKENS - 2) -> None:
+    def __init__(self, llm: llama_cpp.Llama, max_draft: int = MAX_DRAFTS) -> None:
         # A pass of the pending token and its drafts stays on the kernels a single token gets
         # (`kernels`): up to 7 tokens.
         self._llm = llm
@@ -57,7 +57,7 @@ class SpeculativeDecoder:
             if pos >= n_ctx:
                 return
             lookup.append(token)
-            drafts = lookup.draft(min(self.max_draft, n_ctx - pos - 1))[: self.max_draft]
+            drafts = lookup.draft(min(self.max_draft, n_ctx - pos - 1))
             self.proposed += len(drafts)
             batch = [token, *drafts]
             self._decode(batch, pos)
