@@ -11,10 +11,8 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from hearth.core.errors import HearthError
 from hearth.core.history import HistoryEntry, HistoryStore
+from hearth.gui.pick_table import set_up_pick_table
 from hearth.gui.task_options import task_title
 
 
@@ -59,15 +58,8 @@ class HistoryDialog(QDialog):
         self.table.setHorizontalHeaderLabels(
             [self.tr("When"), self.tr("Task"), self.tr("Text"), self.tr("From"), self.tr("Time")]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        for column in (0, 1, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        set_up_pick_table(self.table, stretch=(2,), fit=(0, 1, 3, 4))
         self.preview = QTextBrowser()
         self.preview.setAccessibleName(self.tr("The selected request and its result"))
         splitter = QSplitter(Qt.Orientation.Vertical)

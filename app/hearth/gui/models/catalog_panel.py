@@ -5,9 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -20,6 +18,7 @@ from hearth.core.models.catalog import CatalogEntry
 from hearth.core.models.fit import FitLabel
 from hearth.core.models.recommend import Assessed
 from hearth.gui.models.transfer_text import size_text
+from hearth.gui.pick_table import set_up_pick_table
 
 _COLOURS = {FitLabel.FITS: "#1b5e20", FitLabel.SLOW: "#8a5a00", FitLabel.WONT_FIT: "#b71c1c"}
 
@@ -40,14 +39,7 @@ class CatalogPanel(QWidget):
                 self.tr("Licence"),
             ]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        set_up_pick_table(self.table, stretch=(0,), fit=(1, 2, 3))
         self.table.setWordWrap(False)
         for row, item in enumerate(self._assessed):
             entry, verdict = item.entry, item.verdict

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from hearth.core.models.discovery import Found
 from hearth.gui.models.transfer_text import size_text
+from hearth.gui.pick_table import set_up_pick_table
 
 
 class FoundPanel(QWidget):
@@ -31,13 +30,7 @@ class FoundPanel(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("App"), self.tr("Size"), self.tr("File")]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        set_up_pick_table(self.table, stretch=(0, 3))
         self.note = QLabel(self.tr("Looking for models other apps downloaded…"))
         self.note.setWordWrap(True)
         self.note.setAccessibleName(self.tr("Search result"))

@@ -17,11 +17,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -52,6 +50,7 @@ from hearth.gui.models.library_jobs import (
 )
 from hearth.gui.models.library_worker import LibraryWorker, Work
 from hearth.gui.models.transfer_text import progress_text, show_fraction
+from hearth.gui.pick_table import set_up_pick_table
 
 GIB = 1024**3
 
@@ -92,13 +91,7 @@ class ModelManager(QDialog):
             ]
         )
         self.table.setAccessibleName(self.tr("Your models"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        set_up_pick_table(self.table, stretch=(0, 4))
 
         self.use_button = QPushButton(self.tr("&Use this model"))
         self.import_button = QPushButton(self.tr("&Import GGUF…"))
