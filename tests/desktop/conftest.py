@@ -7,6 +7,7 @@ so the rest of the suite stays offscreen. Skipped where Xvfb or the tools are mi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -60,3 +61,12 @@ def us_layout(x_env: dict[str, str]) -> Iterator[None]:
     """Puts the US layout back after a test that changes it."""
     yield
     subprocess.run(["setxkbmap", "us"], env=x_env, check=True)
+
+
+@pytest.fixture
+def with_model(hearth_home: Path, tiny_model: Path) -> Path:
+    """Settings that name the generated model, as a user's would."""
+    config = hearth_home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.json").write_text(json.dumps({"model": str(tiny_model)}))
+    return tiny_model

@@ -8,7 +8,6 @@ and the session reports the window's close); here it is only a poll, which could
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -18,14 +17,6 @@ import pytest
 from tests.desktop.apps import xclip_in
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def with_model(hearth_home: Path, tiny_model: Path) -> Path:
-    config = hearth_home / "config"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.json").write_text(json.dumps({"model": str(tiny_model)}))
-    return tiny_model
 
 
 def _find(env: dict[str, str], name: str) -> str:

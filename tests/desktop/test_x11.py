@@ -20,14 +20,6 @@ from tests.desktop.apps import HERE, TargetApp, hearth, xclip_in, xclip_out
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def with_model(hearth_home: Path, tiny_model: Path) -> Path:
-    config = hearth_home / "config"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.json").write_text(json.dumps({"model": str(tiny_model)}))
-    return tiny_model
-
-
 def test_quick_proofreads_the_primary_selection_another_client_owns(
     x_env: dict[str, str], with_model: Path
 ) -> None:
